@@ -1,0 +1,92 @@
+"""The access policy: what each role may do, and the scoped ways to reach accounts data.
+
+Every view reaches personal data through a `*_for(membership)` scope or a `get_*_for(membership, pk)`
+accessor. Accessors answer 404 for anything outside the scope, so existence is never revealed.
+Apps above accounts (people, referrals, …) build their QuerySet scopes on `can()` and the role rules here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import AuditEvent, Membership, Organisation, Role, Scheme, User
+
+
+class Capability(StrEnum):
+    PERSON_VIEW = "person.view"
+    PERSON_CREATE = "person.create"
+    PERSON_EDIT = "person.edit"
+    CONSENT_RECORD = "consent.record"
+    AUDIT_VIEW = "audit.view"
+    SCHEME_CONFIGURE = "scheme.configure"
+    ORGANISATIONS_VIEW = "organisations.view"
+
+
+_PEOPLE_WORK = {Capability.PERSON_VIEW, Capability.PERSON_CREATE, Capability.PERSON_EDIT, Capability.CONSENT_RECORD}
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.REFERRER: frozenset(_PEOPLE_WORK),
+    Role.LINK_WORKER: frozenset(_PEOPLE_WORK | {Capability.ORGANISATIONS_VIEW}),
+    # Providers see only people connected to them (scoped in people.policies); they do not add people.
+    Role.PROVIDER: frozenset({Capability.PERSON_VIEW}),
+    Role.VOLUNTEER: frozenset(),
+    Role.SCHEME_MANAGER: frozenset(
+        {Capability.PERSON_VIEW, Capability.AUDIT_VIEW, Capability.SCHEME_CONFIGURE, Capability.ORGANISATIONS_VIEW}
+    ),
+    Role.ADMIN: frozenset(
+        _PEOPLE_WORK | {Capability.AUDIT_VIEW, Capability.SCHEME_CONFIGURE, Capability.ORGANISATIONS_VIEW}
+    ),
+}
+
+# Roles whose view of people covers the whole scheme rather than their own organisation's links.
+SCHEME_WIDE_ROLES = frozenset({Role.LINK_WORKER, Role.SCHEME_MANAGER, Role.ADMIN})
+
+
+def can(membership: Membership | None, capability: Capability) -> bool:
+    """Whether the acting membership's role grants a capability."""
+    if membership is None or not membership.is_active:
+        return False
+    return capability in ROLE_CAPABILITIES.get(membership.role, frozenset())
+
+
+def require(membership: Membership | None, capability: Capability) -> None:
+    """Raise PermissionDenied (403) unless the membership's role grants the capability."""
+    if not can(membership, capability):
+        raise PermissionDenied("Your role does not allow this")
+
+
+def memberships_for(user: User) -> QuerySet[Membership]:
+    """A user's active memberships, with organisation and scheme loaded."""
+    return Membership.objects.active().filter(user=user).select_related("organisation__scheme")
+
+
+def get_membership_for_user(user: User, pk: int) -> Membership:
+    """One of the user's own active memberships, or 404."""
+    try:
+        return memberships_for(user).get(pk=pk)
+    except Membership.DoesNotExist:
+        raise Http404("No such membership") from None
+
+
+def organisations_for(membership: Membership) -> QuerySet[Organisation]:
+    """Organisations in the membership's scheme, for roles that may list them."""
+    require(membership, Capability.ORGANISATIONS_VIEW)
+    return Organisation.objects.filter(scheme_id=membership.organisation.scheme_id)
+
+
+def scheme_for_configuration(membership: Membership) -> Scheme:
+    """The scheme a manager or admin may configure: only their own."""
+    require(membership, Capability.SCHEME_CONFIGURE)
+    return membership.organisation.scheme
+
+
+def audit_events_for(membership: Membership) -> QuerySet[AuditEvent]:
+    """The audit log of the membership's own scheme, for scheme managers and admins."""
+    require(membership, Capability.AUDIT_VIEW)
+    return AuditEvent.objects.filter(scheme_id=membership.organisation.scheme_id).select_related(
+        "actor", "organisation"
+    )
