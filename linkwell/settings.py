@@ -106,7 +106,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 NHSUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
 STATICFILES_DIRS = [BASE_DIR / "linkwell" / "static", ("nhsuk", NHSUK_FRONTEND_DIR)]
 
-EMAIL_BACKEND = os.environ.get("LINKWELL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {"BACKEND": os.environ.get("LINKWELL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+}
 DEFAULT_FROM_EMAIL = os.environ.get("LINKWELL_FROM_EMAIL", "linkwell@example.org")
 
 # Demo postcodes live in a fictional area that no real postcode uses (docs/adr/0005-demo-postcodes.md).
