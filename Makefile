@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run test check lint types migrations-check access-check e2e-deps bench clean
+.PHONY: help setup run test check static-checks lint types migrations-check access-check e2e-deps clean
 
 help:
 	@echo "make run    set up, load demo data if empty, serve http://$(HOST):$(PORT)"
@@ -63,7 +63,9 @@ migrations-check: setup
 access-check: setup
 	$(BIN)/python scripts/check_scoped_access.py
 
-check: lint types migrations-check access-check test
+static-checks: lint types migrations-check access-check
+
+check: static-checks test
 
 clean:
 	rm -rf $(VENV) .tools node_modules staticfiles

@@ -34,7 +34,7 @@ class DateField(forms.MultiValueField):
     def __init__(self, *, past_only: bool = False, earliest_year: int = 1900, **kwargs: Any) -> None:
         self.past_only = past_only
         self.earliest_year = earliest_year
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[Any]) -> dt.date | None:

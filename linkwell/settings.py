@@ -28,10 +28,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "linkwell.accounts",
     "linkwell.places",
     "linkwell.people",
+    "linkwell.referrals",
+    "linkwell.api",
+    "ninja",
+    "linkwell.directory",
     "linkwell.demo",
 ]
 
@@ -66,6 +71,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widget templates (the NHS.UK date input) live with the project's templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # DATABASE_URL picks the database for every command: unset means SQLite in the project folder.
 DEFAULT_SQLITE = f"sqlite:///{BASE_DIR / 'linkwell.sqlite3'}"

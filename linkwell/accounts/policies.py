@@ -24,6 +24,10 @@ class Capability(StrEnum):
     AUDIT_VIEW = "audit.view"
     SCHEME_CONFIGURE = "scheme.configure"
     ORGANISATIONS_VIEW = "organisations.view"
+    REFERRAL_VIEW = "referral.view"
+    REFERRAL_CREATE = "referral.create"
+    REFERRAL_TRIAGE = "referral.triage"
+    REFERRAL_MANAGE = "referral.manage"
 
 
 _PEOPLE_WORK = {Capability.PERSON_VIEW, Capability.PERSON_CREATE, Capability.PERSON_EDIT, Capability.CONSENT_RECORD}
@@ -41,6 +45,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         _PEOPLE_WORK | {Capability.AUDIT_VIEW, Capability.SCHEME_CONFIGURE, Capability.ORGANISATIONS_VIEW}
     ),
 }
+
+# Referrals: referrers send them and follow their own organisation's; link workers and scheme managers
+# triage and progress them; admins may read them; providers and volunteers see connections, not referrals.
+_REFERRAL_GRANTS: dict[str, set[Capability]] = {
+    Role.REFERRER: {Capability.REFERRAL_VIEW, Capability.REFERRAL_CREATE},
+    Role.LINK_WORKER: {Capability.REFERRAL_VIEW, Capability.REFERRAL_TRIAGE, Capability.REFERRAL_MANAGE},
+    Role.SCHEME_MANAGER: {Capability.REFERRAL_VIEW, Capability.REFERRAL_TRIAGE, Capability.REFERRAL_MANAGE},
+    Role.ADMIN: {Capability.REFERRAL_VIEW},
+}
+ROLE_CAPABILITIES = {role: caps | _REFERRAL_GRANTS.get(role, set()) for role, caps in ROLE_CAPABILITIES.items()}
 
 # Roles whose view of people covers the whole scheme rather than their own organisation's links.
 SCHEME_WIDE_ROLES = frozenset({Role.LINK_WORKER, Role.SCHEME_MANAGER, Role.ADMIN})

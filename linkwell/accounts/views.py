@@ -94,7 +94,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     memberships: list[Membership] = request.memberships  # type: ignore[attr-defined]
     choices = [(m.pk, f"{m.organisation.name} – {m.get_role_display()} ({m.organisation.scheme.name})") for m in memberships]
-    form = SwitchOrganisationForm(request.POST or None, choices=choices)
+    form = SwitchOrganisationForm(request.POST if request.method == "POST" else None, choices=choices)
     current = request.membership  # type: ignore[attr-defined]
     if request.method == "GET" and current is not None:
         form.initial["membership"] = current.pk
@@ -111,7 +111,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 def scheme_settings(request: HttpRequest) -> HttpResponse:
     membership: Membership = request.membership  # type: ignore[attr-defined]
     scheme = scheme_for_configuration(membership)
-    form = SchemeSettingsForm(request.POST or None, instance=scheme)
+    form = SchemeSettingsForm(request.POST if request.method == "POST" else None, instance=scheme)
     if request.method == "POST" and form.is_valid():
         scheme_update_settings(actor=membership, scheme=scheme, values=form.cleaned_data)
         messages.success(request, "Scheme settings saved.")

@@ -43,7 +43,9 @@ class PersonForm(forms.Form):
     address_line_2 = forms.CharField(label="Address line 2", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=100, required=False)
     postcode = forms.CharField(
-        label="Postcode", max_length=10, error_messages={"required": "Enter the person's postcode"}
+        label="Postcode",
+        max_length=16,
+        error_messages={"required": "Enter the person's postcode", "max_length": "Enter a full UK postcode, like LS1 4AP"},
     )
     phone = forms.CharField(label="Phone number", max_length=30, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     email = forms.CharField(label="Email address", max_length=254, required=False)

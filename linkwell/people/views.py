@@ -66,7 +66,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     require(membership, Capability.PERSON_CREATE)
-    form = PersonForm(request.POST or None, membership=membership)
+    form = PersonForm(request.POST if request.method == "POST" else None, membership=membership)
     confirm = ConfirmNewPersonForm(request.POST if "confirm_step" in request.POST else None)
     duplicates = None
     creation_key = _creation_key(request) or uuid.uuid4()
@@ -148,7 +148,7 @@ def _person_initial(person: Person) -> dict[str, Any]:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request)
     person = get_person_for(membership, pk, write=True)
-    form = PersonForm(request.POST or None, membership=membership, initial=_person_initial(person))
+    form = PersonForm(request.POST if request.method == "POST" else None, membership=membership, initial=_person_initial(person))
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(actor=membership, person=person, values=form.cleaned_data)
@@ -165,7 +165,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request)
     require(membership, Capability.CONSENT_RECORD)
     person = get_person_for(membership, pk)
-    form = ConsentForm(request.POST or None, initial={"scope": request.GET.get("scope")})
+    form = ConsentForm(request.POST if request.method == "POST" else None, initial={"scope": request.GET.get("scope")})
     creation_key = _creation_key(request) or uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -192,7 +192,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     require(membership, Capability.CONSENT_RECORD)
     person = get_person_for(membership, pk)
     consent = get_consent_for(membership, person, consent_pk)
-    form = WithdrawConsentForm(request.POST or None)
+    form = WithdrawConsentForm(request.POST if request.method == "POST" else None)
     if not consent.is_in_force:
         messages.info(request, "That consent is not in force, so there is nothing to withdraw.")
         return redirect("people:detail", pk=person.pk)

@@ -12,10 +12,11 @@ register = template.Library()
 
 def _kind(field: BoundField) -> str:
     widget = field.field.widget
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple subclasses RadioSelect, so it is tested first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Select):
@@ -53,7 +54,7 @@ def nhs_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
     """The error summary at the top of a page: each message links to its field."""
     items: list[dict[str, str]] = []
     for form in forms_:
-        if form is None or not form.is_bound:
+        if not isinstance(form, forms.BaseForm) or not form.is_bound:
             continue
         for error in form.non_field_errors():
             items.append({"href": "", "text": error})
@@ -64,7 +65,7 @@ def nhs_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
             target = bound.auto_id
             if isinstance(bound.field.widget, forms.MultiWidget):
                 target = f"{bound.auto_id}_0"
-            elif isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            elif isinstance(bound.field.widget, forms.RadioSelect):
                 target = f"{bound.auto_id}_0"
             for error in errors:
                 items.append({"href": f"#{target}", "text": error})

@@ -52,3 +52,26 @@ def assert_access_matrix(
             failures.append(f"{'south' if owner == 'north' else 'north'}.{role} (other scheme) should be refused {url}, got {status}")
     client.logout()
     assert not failures, "Access matrix failures:\n" + "\n".join(failures)
+
+
+def assert_role_access(
+    client: Client,
+    cast: Cast,
+    url: str,
+    *,
+    allowed: Iterable[str],
+    method: str = "get",
+    data: dict[str, Any] | None = None,
+    refused: tuple[int, ...] = REFUSED,
+) -> None:
+    """For pages that belong to no one record (lists, forms): which roles of a scheme may open them."""
+    allowed = set(allowed)
+    failures: list[str] = []
+    for role in (*ROLE_NAMES, "other_referrer"):
+        status = status_for(client, cast.north.member(role), url, method, data)
+        if role in allowed and status >= 400:
+            failures.append(f"{role} should be allowed {method.upper()} {url}, got {status}")
+        if role not in allowed and status not in refused:
+            failures.append(f"{role} should be refused {method.upper()} {url}, got {status}")
+    client.logout()
+    assert not failures, "Role access failures:\n" + "\n".join(failures)

@@ -1,0 +1,1 @@
+"""Interoperability: standards-shaped ways in and out (Open Referral UK, FHIR)."""

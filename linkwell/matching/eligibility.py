@@ -1,0 +1,223 @@
+"""Who a listing is for, read from its own words, and whether a person fits.
+
+Providers write eligibility as prose ("a friendly group for men over 50", "for people living with dementia
+and their carers", "young people aged 16–25"). `extract` turns such prose into an `Eligibility`; `admits`
+says whether a person may go; `targets` says whether the listing is made for someone like them (a link
+worker prefers a carers' group for a carer over a general one).
+
+A restriction is read only from restrictive phrasing: "dementia-friendly swimming" is open to everyone, a
+"dementia café" or a group "for people with dementia" is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .lexicon import CONDITIONS, condition_label, normalise
+
+Sex = Literal["female", "male"]
+
+_MALE = re.compile(
+    r"\b(?:men|males?|gentlemen|dads|fathers)[ -]only\b"
+    r"|\bonly (?:for )?(?:men|males)\b"
+    r"|\bfor (?:older |younger |young |local |retired |working[- ]age |isolated |lonely |all )?(?:men|males|gentlemen|dads|fathers)\b"
+    r"|\b(?:men|gentlemen|dads|fathers)'?s? (?:group|shed|club|health|walking|walk|choir|space|circle|breakfast|cafe|café|football|sessions?)\b"
+    r"|\bmen (?:aged|over)\b"
+)
+_FEMALE = re.compile(
+    r"\b(?:women|females?|ladies|mums|mothers|girls)[ -]only\b"
+    r"|\bonly (?:for )?(?:women|females|ladies)\b"
+    r"|\bfor (?:older |younger |young |local |retired |working[- ]age |isolated |lonely |all )?(?:women|females|ladies|mums|mothers|girls)\b"
+    r"|\b(?:women|ladies|mums|mothers|girls)'?s? (?:group|shed|club|health|walking|walk|choir|space|circle|breakfast|cafe|café|football|sessions?)\b"
+    r"|\bwomen (?:aged|over)\b"
+)
+_BOTH_SEXES = re.compile(r"\b(?:men and women|women and men|males and females|females and males|all genders|any gender)\b")
+
+_AGE_MIN = [
+    re.compile(r"\b(?:over|aged over|over the age of|older than)\s+(\d{2})'?s?\b"),
+    re.compile(r"\b(\d{2})\s*(?:\+|plus\b|and over\b|and above\b|or over\b|or older\b|years and over\b|years or over\b)"),
+    re.compile(r"\baged (\d{2}) (?:and|or) (?:over|above|older)\b"),
+]
+_AGE_MAX = [
+    re.compile(r"\b(?:under|aged under|below|younger than|under the age of)\s+(\d{1,2})'?s?\b"),
+]
+_AGE_RANGE = re.compile(
+    r"\b(?:aged|ages|age|young people|children|adults|for|between)\s+(?:of\s+)?(?:between\s+)?(\d{1,2})\s*(?:-|–|—|to|and)\s*(\d{1,3})\b"
+    r"|\b(\d{1,2})\s*(?:-|–|—|to)\s*(\d{1,3})\s*(?:year olds|years old|years|yrs|y/o)\b"
+)
+_ADULTS = re.compile(r"\b(?:adults only|for adults|adults aged|adults \(18)\b")
+
+_COND_ALT = "|".join(f"(?:{pattern})" for _, pattern in CONDITIONS.values())
+_CONDITION_RESTRICTIVE = re.compile(
+    r"\b(?:for|supporting|support for|open to|anyone|people|adults|those|men|women|patients|someone)\b"
+    r"(?:\s+\w+){0,3}?\s+(?:living with|with|diagnosed with|who have|who has|affected by|recovering from|after)\s+"
+    rf"(?:a |an |early[- ]stage |mild |diagnosis of |a diagnosis of )*(?P<c1>{_COND_ALT})(?![- ]?(?:friendly|aware))"
+    rf"|(?P<c2>{_COND_ALT})[ -]+(?:support group|café|cafe|group|club|choir|peer support|patients|survivors|"
+    r"programme|rehab\w*|service|class|classes|exercise class)\b"
+)
+_FAMILY_TOO = re.compile(r"\b(?:and|or) (?:their |his |her )?(?:carers?|families|family|loved ones|partners)\b|\baffected by\b")
+_CARERS = re.compile(
+    r"\b(?:for|supporting|support for|open to)\s+(?:unpaid |young |adult |family |older )*carers\b"
+    r"|\bcarers?'? (?:group|café|cafe|centre|center|support|club|only|breaks?|hub|network|drop[- ]in)\b"
+    r"|\b(?:unpaid|young|adult) carers\b"
+    r"|\banyone (?:who )?(?:caring|looking after)\b"
+    r"|\bwho (?:care|cares) for\b"
+)
+_BEREAVED = re.compile(
+    r"\bbereave(?:ment|d)\b"
+    r"|\bgrief\b"
+    r"|\bwidow(?:s|ed|ers)?\b"
+    r"|\bwho have lost (?:a|someone|their)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    sex: Sex | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    # A person must have one of `conditions`; when `carers` is also set, a carer may come instead; when
+    # `conditions` is empty and `carers` is set, the listing is for carers only.
+    conditions: frozenset[str] = frozenset()
+    carers: bool = False
+    bereaved: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self == Eligibility()
+
+    def describe(self) -> list[str]:
+        """Short phrases for reasons ("for men", "for over 50s", "for carers")."""
+        parts: list[str] = []
+        if self.sex is not None:
+            parts.append("for men" if self.sex == "male" else "for women")
+        if self.min_age is not None and self.max_age is not None:
+            parts.append(f"for ages {self.min_age}–{self.max_age}")
+        elif self.min_age is not None:
+            parts.append(f"for over {self.min_age}s" if self.min_age % 5 == 0 else f"for ages {self.min_age}+")
+        elif self.max_age is not None:
+            parts.append(f"for under {self.max_age + 1}s")
+        if self.conditions:
+            names = " or ".join(condition_label(c) for c in sorted(self.conditions))
+            parts.append(f"for people living with {names}" + (" and their carers" if self.carers else ""))
+        elif self.carers:
+            parts.append("for carers")
+        if self.bereaved:
+            parts.append("for bereaved people")
+        return parts
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """The facts about a person that eligibility is checked against (unknown = None / empty)."""
+
+    age: int | None = None
+    sex: Sex | None = None
+    conditions: frozenset[str] = frozenset()
+    is_carer: bool = False
+    bereaved: bool = False
+
+
+def _condition_codes(matched: str) -> frozenset[str]:
+    low = matched.lower()
+    return frozenset(code for code, (_, pattern) in CONDITIONS.items() if re.fullmatch(pattern, low))
+
+
+def extract(text: str) -> Eligibility:
+    """Read who a listing is for from its name, description and eligibility text."""
+    low = normalise(text)
+
+    sex: Sex | None = None
+    if not _BOTH_SEXES.search(low):
+        male, female = bool(_MALE.search(low)), bool(_FEMALE.search(low))
+        if male != female:
+            sex = "male" if male else "female"
+
+    mins: list[int] = []
+    maxs: list[int] = []
+    for found in _AGE_RANGE.finditer(low):
+        lo_text, hi_text = (found.group(1), found.group(2)) if found.group(1) else (found.group(3), found.group(4))
+        lo, hi = int(lo_text), int(hi_text)
+        if 0 <= lo < hi <= 120:
+            mins.append(lo)
+            maxs.append(hi)
+    for pattern in _AGE_MIN:
+        mins.extend(int(m.group(1)) for m in pattern.finditer(low) if 0 < int(m.group(1)) < 120)
+    for pattern in _AGE_MAX:
+        maxs.extend(int(m.group(1)) - 1 for m in pattern.finditer(low) if 1 < int(m.group(1)) <= 120)
+    if not mins and _ADULTS.search(low):
+        mins.append(18)
+    min_age = min(mins) if mins else None
+    max_age = max(maxs) if maxs else None
+    if min_age is not None and max_age is not None and min_age > max_age:
+        # Contradictory prose ("over 60s … under 18s crèche"): trust neither rather than exclude everyone.
+        min_age = max_age = None
+
+    conditions: set[str] = set()
+    for found in _CONDITION_RESTRICTIVE.finditer(low):
+        conditions |= _condition_codes(found.group("c1") or found.group("c2"))
+
+    carers_mentioned = bool(_CARERS.search(low))
+    carers = carers_mentioned or (bool(conditions) and bool(_FAMILY_TOO.search(low)))
+    bereaved = bool(_BEREAVED.search(low))
+    return Eligibility(
+        sex=sex,
+        min_age=min_age,
+        max_age=max_age,
+        conditions=frozenset(conditions),
+        carers=carers,
+        bereaved=bereaved,
+    )
+
+
+def combine(extracted: Eligibility, min_age: int | None, max_age: int | None) -> Eligibility:
+    """Merge the directory's own age fields with what the prose says, keeping the stricter limit."""
+    lo = max((a for a in (extracted.min_age, min_age) if a is not None), default=None)
+    hi = min((a for a in (extracted.max_age, max_age) if a is not None), default=None)
+    if lo is not None and hi is not None and lo > hi:
+        lo, hi = min_age, max_age
+    return Eligibility(
+        sex=extracted.sex,
+        min_age=lo,
+        max_age=hi,
+        conditions=extracted.conditions,
+        carers=extracted.carers,
+        bereaved=extracted.bereaved,
+    )
+
+
+def admits(rule: Eligibility, person: Person) -> bool:
+    """Whether the person may use the listing: an unknown age or sex does not exclude; a condition, caring or
+    bereavement restriction needs that fact about the person."""
+    if rule.sex is not None and person.sex is not None and person.sex != rule.sex:
+        return False
+    if person.age is not None:
+        if rule.min_age is not None and person.age < rule.min_age:
+            return False
+        if rule.max_age is not None and person.age > rule.max_age:
+            return False
+    if rule.conditions:
+        if not (rule.conditions & person.conditions or (rule.carers and person.is_carer)):
+            return False
+    elif rule.carers and not person.is_carer:
+        return False
+    return not (rule.bereaved and not person.bereaved)
+
+
+def targets(rule: Eligibility, person: Person) -> bool:
+    """Whether the listing is made for someone like this person (and admits them)."""
+    if not admits(rule, person):
+        return False
+    return bool(
+        (rule.sex is not None and person.sex == rule.sex)
+        or (rule.conditions & person.conditions)
+        or (rule.carers and person.is_carer)
+        or (rule.bereaved and person.bereaved)
+        or (
+            person.age is not None
+            and (rule.min_age is not None or rule.max_age is not None)
+            and (rule.max_age or 120) - (rule.min_age or 0) <= 60
+        )
+    )

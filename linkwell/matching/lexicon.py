@@ -1,0 +1,237 @@
+"""What a link worker hears in a referral, written down: everyday phrases → need codes and conditions.
+
+A referral says "he's been on his own since his wife died and barely leaves the house", not "needs
+befriending". These hand-written patterns turn such words into need codes (loneliness, bereavement) on the
+query side, and find the same needs in a listing's own words on the service side. Patterns are regular
+expressions matched on lower-case text with word boundaries; keep them short and obvious, and add a test
+sentence to tests/test_lexicon.py for each new one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_REL = r"(?:wife|husband|partner|son|daughter|mother|father|mum|dad|mam|brother|sister|friend|child|baby|grandson|granddaughter)"
+_POSS = r"(?:his|her|their|my|our|your)"
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    code: str
+    label: str
+    # Patterns read on both sides, on the referral only, and on the listing only.
+    both: tuple[str, ...]
+    query_only: tuple[str, ...] = ()
+    service_only: tuple[str, ...] = ()
+    # Words a listing for this need tends to use: added to the query for BM25 and the embedding.
+    expansion: str = ""
+
+
+NEEDS: tuple[Need, ...] = (
+    Need(
+        "loneliness",
+        "loneliness",
+        (r"lonel\w*", r"isolat\w*", r"befriend\w*", r"friendship\w*", r"companionship", r"coffee mornings?",
+         r"lunch club", r"social contact", r"meet (?:new )?people", r"make (?:new )?friends"),
+        query_only=(rf"on {_POSS} own", r"by (?:himself|herself|themselves|myself)", r"lives? alone",
+                    r"living alone", r"no one to talk to", r"nobody to talk to", r"barely (?:leaves|goes out)",
+                    r"rarely (?:leaves|goes out)", r"(?:doesn't|does not|don't|never) (?:go|get) out",
+                    r"housebound", r"no friends", r"doesn't see anyone", r"sees no one", r"stuck (?:at|in) (?:the )?ho\w+"),
+        service_only=(r"company", r"chat", r"social group", r"get together"),
+        expansion="befriending company friendship social group coffee morning meet people lonely isolated",
+    ),
+    Need(
+        "low_mood",
+        "low mood",
+        (r"low mood", r"depress\w*", r"anxi\w*", r"stress\w*", r"mental health", r"mental wellbeing",
+         r"panic", r"self[- ]esteem", r"confidence", r"talking therap\w*", r"counsell\w*"),
+        query_only=(r"feel(?:s|ing)? (?:low|down|flat|hopeless|sad|fed up)", r"fed up", r"struggling to cope",
+                    r"not coping", r"tearful", r"worr(?:y|ied|ies) a lot"),
+        expansion="mental wellbeing low mood anxiety talking therapy peer support confidence",
+    ),
+    Need(
+        "debt",
+        "money worries",
+        (r"debts?", r"arrears", r"budget\w*", r"bailiffs?", r"money advice", r"money worries", r"financial",
+         r"fuel poverty", r"energy bills?"),
+        query_only=(r"struggling with money", r"money problems", r"can'?t pay", r"cannot pay", r"bills?",
+                    r"owes?", r"skint", r"in the red", r"loan shark", r"cost of living"),
+        expansion="debt advice money budgeting bills arrears financial",
+    ),
+    Need(
+        "benefits",
+        "benefits",
+        (r"benefits?", r"universal credit", r"\bpip\b", r"attendance allowance", r"pension credit",
+         r"welfare rights", r"\besa\b", r"\bdwp\b", r"carer'?s allowance"),
+        query_only=(r"sanction\w*", r"entitled to", r"claim\w*"),
+        expansion="benefits advice welfare rights universal credit claims forms",
+    ),
+    Need(
+        "housing",
+        "housing",
+        (r"housing", r"homeless\w*", r"evict\w*", r"landlord", r"tenanc\w*", r"damp", r"mould"),
+        query_only=(r"rent arrears", r"sofa[- ]surf\w*", r"nowhere to live", r"losing (?:his|her|their) home"),
+        expansion="housing advice tenancy homelessness landlord",
+    ),
+    Need(
+        "employment",
+        "work and jobs",
+        (r"employment", r"unemploy\w*", r"jobs?", r"\bcvs?\b", r"job ?search\w*", r"careers?", r"interviews?"),
+        query_only=(r"out of work", r"looking for work", r"back (?:in)?to work", r"lost (?:his|her|their) job",
+                    r"find work"),
+        service_only=(r"into work", r"work skills"),
+        expansion="employment jobs work skills cv interview careers",
+    ),
+    Need(
+        "physical_inactivity",
+        "getting active",
+        (r"exercis\w*", r"physical activit\w*", r"walk(?:s|ing)?", r"gym", r"swim\w*", r"keep fit", r"fitness",
+         r"chair[- ]based", r"yoga", r"tai chi", r"sports?", r"cycl\w*", r"active"),
+        query_only=(r"inactiv\w*", r"sits? (?:at home|indoors|in (?:his|her|their) chair)", r"sedentary",
+                    r"doesn'?t move much", r"unfit"),
+        expansion="exercise walking physical activity fitness active keep fit",
+    ),
+    Need(
+        "weight",
+        "weight",
+        (r"weight", r"obes\w*", r"overweight", r"\bbmi\b", r"healthy eating", r"slimming", r"diet\w*"),
+        expansion="weight management healthy eating diet",
+    ),
+    Need(
+        "long_term_condition",
+        "living with a long-term condition",
+        (r"long[- ]term (?:health )?conditions?", r"copd", r"diabet\w*", r"arthriti\w*", r"chronic pain",
+         r"heart (?:failure|condition|disease)", r"strokes?", r"parkinson'?s?", r"dementia", r"multiple sclerosis",
+         r"cancer", r"asthma", r"fibromyalgia", r"long covid", r"pulmonary rehab\w*", r"breathless\w*"),
+        expansion="long-term condition self-management peer support",
+    ),
+    Need(
+        "bereavement",
+        "bereavement",
+        (r"bereave\w*", r"grief", r"griev\w*", r"widow\w*", r"loss of a loved one"),
+        query_only=(rf"{_REL} (?:has |had )?(?:died|passed away|passed on|passed)", rf"lost {_POSS} {_REL}",
+                    rf"death of {_POSS} {_REL}", rf"since {_POSS} {_REL} (?:died|passed)"),
+        expansion="bereavement grief loss widowed",
+    ),
+    Need(
+        "caring",
+        "caring for someone",
+        (r"carers?\b", r"unpaid carers?", r"caring (?:role|responsibilit\w*)", r"respite", r"young carers?"),
+        query_only=(r"cares? for", r"caring for", rf"looks? after {_POSS} {_REL}", rf"looking after {_POSS} {_REL}"),
+        expansion="carers support caring respite",
+    ),
+    Need(
+        "substance_use",
+        "alcohol or drugs",
+        (r"alcohol\w*", r"drugs?", r"substance", r"addiction\w*", r"gambl\w*", r"drinking"),
+        query_only=(r"drinks? too much", r"drinking too much", r"problem drink\w*"),
+        expansion="alcohol drugs recovery addiction",
+    ),
+    Need(
+        "food",
+        "food",
+        (r"food ?banks?", r"food parcels?", r"food poverty", r"pantry", r"hunger", r"free meals?", r"community meals?"),
+        query_only=(r"hungry", r"can'?t afford food", r"not eating", r"empty cupboards?"),
+        expansion="food bank meals pantry",
+    ),
+    Need(
+        "learning",
+        "learning",
+        (r"learn\w*", r"courses?", r"classes", r"esol", r"literacy", r"numeracy", r"education", r"college",
+         r"english lessons?"),
+        expansion="learning courses classes skills",
+    ),
+    Need(
+        "arts",
+        "arts and creativity",
+        (r"arts?", r"crafts?\w*", r"paint\w*", r"drawing", r"sing(?:s|ing)?", r"choirs?", r"music\w*", r"creativ\w*",
+         r"knit\w*", r"pottery", r"poetry", r"creative writing", r"theatre", r"drama", r"photograph\w*"),
+        expansion="arts crafts creative music singing",
+    ),
+    Need(
+        "volunteering",
+        "volunteering",
+        (r"volunteering",),
+        query_only=(r"volunteer\w*", r"give something back", r"feel useful", r"be useful"),
+        service_only=(r"volunteering opportunit\w*", r"become a volunteer", r"volunteer with us"),
+        expansion="volunteering opportunities volunteer",
+    ),
+    Need(
+        "nature",
+        "nature and gardening",
+        (r"garden\w*", r"allotments?", r"nature", r"outdoors?", r"green spaces?", r"conservation", r"wildlife"),
+        expansion="gardening nature outdoors allotment green",
+    ),
+    Need(
+        "digital",
+        "digital skills",
+        (r"digital", r"computers?", r"internet", r"smartphones?", r"tablets?", r"\bipads?\b", r"online skills"),
+        expansion="digital skills computers internet smartphone",
+    ),
+)
+
+NEED_LABELS: dict[str, str] = {n.code: n.label for n in NEEDS}
+NEED_EXPANSIONS: dict[str, str] = {n.code: n.expansion for n in NEEDS}
+
+# Conditions a listing may be restricted to, and that a referral may mention.
+CONDITIONS: dict[str, tuple[str, str]] = {
+    # code: (label, pattern)
+    "dementia": ("dementia", r"dementia|alzheimer'?s?|memory loss"),
+    "parkinsons": ("Parkinson's", r"parkinson'?s?"),
+    "copd": ("COPD", r"copd|chronic obstructive|emphysema|lung conditions?|breathing problems|breathless\w*"),
+    "stroke": ("stroke", r"strokes?"),
+    "cancer": ("cancer", r"cancer"),
+    "diabetes": ("diabetes", r"diabet\w*"),
+    "heart": ("a heart condition", r"heart (?:failure|condition|disease)|cardiac"),
+    "ms": ("MS", r"multiple sclerosis|\bms\b"),
+    "arthritis": ("arthritis", r"arthriti\w*"),
+    "chronic_pain": ("chronic pain", r"chronic pain|fibromyalgia"),
+    "mental_health": ("a mental health condition", r"severe mental illness|mental health (?:condition|problem|diagnos\w*)s?|psychosis|bipolar|schizophren\w*"),
+    "autism": ("autism", r"autis\w*|asperger'?s?"),
+    "learning_disability": ("a learning disability", r"learning disabilit\w*|learning difficult\w*"),
+    "sight_loss": ("sight loss", r"sight loss|visual(?:ly)? impair\w*|blind\w*|partially sighted"),
+    "hearing_loss": ("hearing loss", r"hearing loss|deaf\w*|hard of hearing"),
+    "long_covid": ("long COVID", r"long covid"),
+}
+
+
+def _compile(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(patterns) + r")(?![a-z0-9])")
+
+
+_QUERY_PATTERNS = [(n.code, _compile(n.both + n.query_only)) for n in NEEDS]
+_SERVICE_PATTERNS = [(n.code, _compile(n.both + n.service_only)) for n in NEEDS]
+_CONDITION_PATTERNS = {code: _compile((pattern,)) for code, (_, pattern) in CONDITIONS.items()}
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().replace("\u2019", "'").split())
+
+
+def needs_in_referral(text: str) -> frozenset[str]:
+    """Need codes a link worker would read in a referral's or assessment's own words."""
+    low = normalise(text)
+    return frozenset(code for code, pattern in _QUERY_PATTERNS if pattern is not None and pattern.search(low))
+
+
+def needs_in_listing(text: str) -> frozenset[str]:
+    """Need codes a listing's own words are about."""
+    low = normalise(text)
+    return frozenset(code for code, pattern in _SERVICE_PATTERNS if pattern is not None and pattern.search(low))
+
+
+def conditions_in(text: str) -> frozenset[str]:
+    """Condition codes mentioned in a text."""
+    low = normalise(text)
+    return frozenset(code for code, pattern in _CONDITION_PATTERNS.items() if pattern is not None and pattern.search(low))
+
+
+def need_label(code: str) -> str:
+    return NEED_LABELS.get(code, code.replace("_", " "))
+
+
+def condition_label(code: str) -> str:
+    return CONDITIONS[code][0] if code in CONDITIONS else code.replace("_", " ")
