@@ -14,9 +14,24 @@ class DateInputWidget(forms.MultiWidget):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         widgets = [
-            forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input nhsuk-date-input__input nhsuk-input--width-2"}),
-            forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input nhsuk-date-input__input nhsuk-input--width-2"}),
-            forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input nhsuk-date-input__input nhsuk-input--width-4"}),
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "nhsuk-input nhsuk-date-input__input nhsuk-input--width-2",
+                }
+            ),
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "nhsuk-input nhsuk-date-input__input nhsuk-input--width-2",
+                }
+            ),
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "nhsuk-input nhsuk-date-input__input nhsuk-input--width-4",
+                }
+            ),
         ]
         super().__init__(widgets, attrs)
 
@@ -34,7 +49,11 @@ class DateField(forms.MultiValueField):
     def __init__(self, *, past_only: bool = False, earliest_year: int = 1900, **kwargs: Any) -> None:
         self.past_only = past_only
         self.earliest_year = earliest_year
-        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[Any]) -> dt.date | None:

@@ -12,7 +12,8 @@ from .models import AuditAction, Scheme
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"})
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
     password = forms.CharField(
         label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
@@ -47,7 +48,7 @@ class SwitchOrganisationForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].choices = choices
+        self.fields["membership"].choices = choices  # type: ignore[attr-defined]
 
 
 class SchemeSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -107,8 +108,6 @@ class SchemeSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Any action"), *AuditAction.choices]
-    )
+    action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any action"), *AuditAction.choices])
     person = forms.IntegerField(label="Person record number", required=False, min_value=1)
     actor = forms.CharField(label="User's email contains", required=False, max_length=254)

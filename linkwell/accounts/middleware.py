@@ -21,9 +21,7 @@ class ActiveMembershipMiddleware:
         if user is not None and user.is_authenticated:
             memberships = list(memberships_for(user))  # type: ignore[arg-type]
             chosen = request.session.get(SESSION_KEY)
-            active = next((m for m in memberships if m.pk == chosen), None) or (
-                memberships[0] if memberships else None
-            )
+            active = next((m for m in memberships if m.pk == chosen), None) or (memberships[0] if memberships else None)
             request.membership = active  # type: ignore[attr-defined]
             request.memberships = memberships  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -64,9 +64,7 @@ GP_ODS_RE = re.compile(r"^[A-Z]\d{5}$")
 
 def validate_ods_code(value: str) -> None:
     if not ODS_CODE_RE.match(value):
-        raise ValidationError(
-            "Enter an ODS code of 3 to 6 letters and numbers, like A81001", code="invalid_ods"
-        )
+        raise ValidationError("Enter an ODS code of 3 to 6 letters and numbers, like A81001", code="invalid_ods")
 
 
 class Organisation(models.Model):
@@ -205,9 +203,7 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=254, blank=True)
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=20, blank=True)
     scheme = models.ForeignKey(Scheme, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=20, choices=AuditAction.choices)

@@ -28,9 +28,16 @@ class Capability(StrEnum):
     REFERRAL_CREATE = "referral.create"
     REFERRAL_TRIAGE = "referral.triage"
     REFERRAL_MANAGE = "referral.manage"
+    DIRECTORY_EDIT_OWN = "directory.edit_own"
+    DIRECTORY_MANAGE = "directory.manage"
 
 
-_PEOPLE_WORK = {Capability.PERSON_VIEW, Capability.PERSON_CREATE, Capability.PERSON_EDIT, Capability.CONSENT_RECORD}
+_PEOPLE_WORK = {
+    Capability.PERSON_VIEW,
+    Capability.PERSON_CREATE,
+    Capability.PERSON_EDIT,
+    Capability.CONSENT_RECORD,
+}
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.REFERRER: frozenset(_PEOPLE_WORK),
@@ -39,7 +46,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.PROVIDER: frozenset({Capability.PERSON_VIEW}),
     Role.VOLUNTEER: frozenset(),
     Role.SCHEME_MANAGER: frozenset(
-        {Capability.PERSON_VIEW, Capability.AUDIT_VIEW, Capability.SCHEME_CONFIGURE, Capability.ORGANISATIONS_VIEW}
+        {
+            Capability.PERSON_VIEW,
+            Capability.AUDIT_VIEW,
+            Capability.SCHEME_CONFIGURE,
+            Capability.ORGANISATIONS_VIEW,
+        }
     ),
     Role.ADMIN: frozenset(
         _PEOPLE_WORK | {Capability.AUDIT_VIEW, Capability.SCHEME_CONFIGURE, Capability.ORGANISATIONS_VIEW}
@@ -55,6 +67,15 @@ _REFERRAL_GRANTS: dict[str, set[Capability]] = {
     Role.ADMIN: {Capability.REFERRAL_VIEW},
 }
 ROLE_CAPABILITIES = {role: caps | _REFERRAL_GRANTS.get(role, set()) for role, caps in ROLE_CAPABILITIES.items()}
+
+# Directory: providers keep their own listings; scheme managers and admins edit any listing of their scheme,
+# moderate provider edits and problem reports, and import or export the directory.
+_DIRECTORY_GRANTS: dict[str, set[Capability]] = {
+    Role.PROVIDER: {Capability.DIRECTORY_EDIT_OWN},
+    Role.SCHEME_MANAGER: {Capability.DIRECTORY_MANAGE},
+    Role.ADMIN: {Capability.DIRECTORY_MANAGE},
+}
+ROLE_CAPABILITIES = {role: caps | _DIRECTORY_GRANTS.get(role, set()) for role, caps in ROLE_CAPABILITIES.items()}
 
 # Roles whose view of people covers the whole scheme rather than their own organisation's links.
 SCHEME_WIDE_ROLES = frozenset({Role.LINK_WORKER, Role.SCHEME_MANAGER, Role.ADMIN})

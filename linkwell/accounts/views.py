@@ -7,13 +7,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from .forms import AuditFilterForm, NewPasswordForm, ResetRequestForm, SchemeSettingsForm, SignInForm, SwitchOrganisationForm
+from .forms import (
+    AuditFilterForm,
+    NewPasswordForm,
+    ResetRequestForm,
+    SchemeSettingsForm,
+    SignInForm,
+    SwitchOrganisationForm,
+)
 from .middleware import SESSION_KEY
 from .models import AuditAction, Membership, Role
 from .policies import audit_events_for, get_membership_for_user, organisations_for, scheme_for_configuration
@@ -25,7 +33,7 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form: SignInForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
         membership = Membership.objects.active().filter(user=user).select_related("organisation__scheme").first()
@@ -34,7 +42,7 @@ class SignInView(auth_views.LoginView):
         audit_record(actor=membership, user=user, action=AuditAction.LOGIN, request=self.request)
         return response
 
-    def form_invalid(self, form: SignInForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         if form.data.get("username"):
             audit_record(
                 actor=None,
@@ -93,7 +101,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     memberships: list[Membership] = request.memberships  # type: ignore[attr-defined]
-    choices = [(m.pk, f"{m.organisation.name} – {m.get_role_display()} ({m.organisation.scheme.name})") for m in memberships]
+    choices = [
+        (m.pk, f"{m.organisation.name} – {m.get_role_display()} ({m.organisation.scheme.name})") for m in memberships
+    ]
     form = SwitchOrganisationForm(request.POST if request.method == "POST" else None, choices=choices)
     current = request.membership  # type: ignore[attr-defined]
     if request.method == "GET" and current is not None:

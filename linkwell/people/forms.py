@@ -12,7 +12,15 @@ from linkwell.accounts.models import Membership, Organisation, OrganisationKind
 from linkwell.forms import DateField
 from linkwell.places.postcodes import normalise_postcode
 
-from .models import ConsentGivenBy, ConsentMethod, ConsentScope, ContactMethod, EthnicCategory, LongTermCondition, Sex
+from .models import (
+    ConsentGivenBy,
+    ConsentMethod,
+    ConsentScope,
+    ContactMethod,
+    EthnicCategory,
+    LongTermCondition,
+    Sex,
+)
 from .validators import normalise_nhs_number
 
 PHONE_CHARS = set("0123456789+ ()-")
@@ -45,9 +53,17 @@ class PersonForm(forms.Form):
     postcode = forms.CharField(
         label="Postcode",
         max_length=16,
-        error_messages={"required": "Enter the person's postcode", "max_length": "Enter a full UK postcode, like LS1 4AP"},
+        error_messages={
+            "required": "Enter the person's postcode",
+            "max_length": "Enter a full UK postcode, like LS1 4AP",
+        },
     )
-    phone = forms.CharField(label="Phone number", max_length=30, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     email = forms.CharField(label="Email address", max_length=254, required=False)
     preferred_contact_method = forms.ChoiceField(
         label="How do they prefer to be contacted?",
@@ -59,12 +75,20 @@ class PersonForm(forms.Form):
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
     language = forms.CharField(label="Main language", max_length=60, required=False, initial="English")
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.NOT_KNOWN)
-    ethnic_category = forms.ChoiceField(label="Ethnic group", choices=EthnicCategory.choices, initial=EthnicCategory.NOT_KNOWN)
+    ethnic_category = forms.ChoiceField(
+        label="Ethnic group", choices=EthnicCategory.choices, initial=EthnicCategory.NOT_KNOWN
+    )
     long_term_conditions = forms.MultipleChoiceField(
-        label="Long-term conditions", choices=LongTermCondition.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label="Long-term conditions",
+        choices=LongTermCondition.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     registered_practice = forms.ModelChoiceField(
-        label="Registered GP practice", queryset=Organisation.objects.none(), required=False, empty_label="Not known"
+        label="Registered GP practice",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Not known",
     )
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
@@ -119,7 +143,9 @@ class ConfirmNewPersonForm(forms.Form):
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(
-        label="Name or NHS number", max_length=100, required=False,
+        label="Name or NHS number",
+        max_length=100,
+        required=False,
         help_text="For example, Margaret Hale or 485 777 3456",
     )
     date_of_birth = DateField(label="Date of birth", required=False, help_text="For example, 15 3 1984")
@@ -152,11 +178,16 @@ class ConsentForm(forms.Form):
         error_messages={"required": "Select whether the person agreed"},
     )
     method = forms.ChoiceField(
-        label="How was it given?", choices=ConsentMethod.choices, widget=forms.RadioSelect,
+        label="How was it given?",
+        choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select how the consent was given"},
     )
     given_by = forms.ChoiceField(
-        label="Who gave it?", choices=ConsentGivenBy.choices, widget=forms.RadioSelect, initial=ConsentGivenBy.PERSON,
+        label="Who gave it?",
+        choices=ConsentGivenBy.choices,
+        widget=forms.RadioSelect,
+        initial=ConsentGivenBy.PERSON,
         error_messages={"required": "Select who gave the consent"},
     )
     representative_name = forms.CharField(label="Representative's name", max_length=200, required=False)
@@ -174,5 +205,8 @@ class WithdrawConsentForm(forms.Form):
         label="Why is consent being withdrawn?",
         max_length=500,
         widget=forms.Textarea,
-        error_messages={"required": "Enter why consent is being withdrawn", "max_length": "Keep the reason to 500 characters or fewer"},
+        error_messages={
+            "required": "Enter why consent is being withdrawn",
+            "max_length": "Keep the reason to 500 characters or fewer",
+        },
     )

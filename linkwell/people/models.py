@@ -88,9 +88,13 @@ class PersonQuerySet(models.QuerySet["Person"]):
         if membership.role in SCHEME_WIDE_ROLES:
             return in_scheme
         if membership.role == Role.REFERRER:
+            # People the organisation referred, through the reverse relation that linkwell.referrals adds
+            # (a lookup by name, so people never imports referrals); a subquery avoids duplicate rows.
+            referred = Person.objects.filter(referrals__referring_organisation_id=membership.organisation_id)
             return in_scheme.filter(
                 Q(registered_practice_id=membership.organisation_id)
                 | Q(created_by_organisation_id=membership.organisation_id)
+                | Q(pk__in=referred.values("pk"))
             )
         return self.none()
 
@@ -228,7 +232,8 @@ class Consent(models.Model):
         ordering = ["-recorded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(withdrawn_at__isnull=True) | Q(granted=True), name="consent_only_granted_withdrawn"
+                condition=Q(withdrawn_at__isnull=True) | Q(granted=True),
+                name="consent_only_granted_withdrawn",
             ),
         ]
 

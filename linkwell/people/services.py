@@ -104,9 +104,7 @@ def _check_practice(actor: Membership, values: dict[str, Any]) -> None:
         raise ValueError("The registered practice must be a GP practice in this scheme")
 
 
-def person_create(
-    *, actor: Membership, values: dict[str, Any], creation_key: uuid.UUID | None = None
-) -> Person:
+def person_create(*, actor: Membership, values: dict[str, Any], creation_key: uuid.UUID | None = None) -> Person:
     """Add a person to the actor's scheme; a repeated creation key returns the first record."""
     require(actor, Capability.PERSON_CREATE)
     _check_practice(actor, values)
@@ -153,9 +151,7 @@ def person_update(*, actor: Membership, person: Person, values: dict[str, Any]) 
     _check_practice(actor, values)
     nhs_number = values.get("nhs_number") or ""
     if nhs_number and nhs_number != person.nhs_number:
-        clash = (
-            Person.objects.filter(scheme_id=person.scheme_id, nhs_number=nhs_number).exclude(pk=person.pk).first()
-        )
+        clash = Person.objects.filter(scheme_id=person.scheme_id, nhs_number=nhs_number).exclude(pk=person.pk).first()
         if clash is not None:
             raise DuplicateNhsNumber(clash)
     with transaction.atomic():
@@ -180,7 +176,12 @@ def person_update(*, actor: Membership, person: Person, values: dict[str, Any]) 
 def person_record_viewed(*, actor: Membership, person: Person, request: HttpRequest | None = None) -> None:
     """Audit a read of a person's record."""
     audit_record(
-        actor=actor, action=AuditAction.VIEW, obj=person, person_id=person.pk, summary="Viewed record", request=request
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=person,
+        person_id=person.pk,
+        summary="Viewed record",
+        request=request,
     )
 
 

@@ -52,12 +52,16 @@ def search(request: HttpRequest) -> HttpResponse:
         elif q:
             for word in q.split():
                 found = found.filter(
-                    Q(given_name__istartswith=word) | Q(family_name__istartswith=word) | Q(preferred_name__istartswith=word)
+                    Q(given_name__istartswith=word)
+                    | Q(family_name__istartswith=word)
+                    | Q(preferred_name__istartswith=word)
                 )
         if form.cleaned_data["date_of_birth"]:
             found = found.filter(date_of_birth=form.cleaned_data["date_of_birth"])
         results = list(found.select_related("registered_practice")[:50])
-        services.people_searched(actor=membership, query=q or str(form.cleaned_data["date_of_birth"]), results=len(results))
+        services.people_searched(
+            actor=membership, query=q or str(form.cleaned_data["date_of_birth"]), results=len(results)
+        )
     template = "people/_results.html" if request.htmx and results is not None else "people/search.html"  # type: ignore[attr-defined]
     return render(request, template, {"form": form, "results": results})
 
@@ -148,7 +152,11 @@ def _person_initial(person: Person) -> dict[str, Any]:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request)
     person = get_person_for(membership, pk, write=True)
-    form = PersonForm(request.POST if request.method == "POST" else None, membership=membership, initial=_person_initial(person))
+    form = PersonForm(
+        request.POST if request.method == "POST" else None,
+        membership=membership,
+        initial=_person_initial(person),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(actor=membership, person=person, values=form.cleaned_data)

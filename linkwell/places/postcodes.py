@@ -42,21 +42,17 @@ def normalise_postcode(value: str) -> str:
     if is_demo_postcode(normalised):
         if Postcode.objects.filter(postcode=normalised, is_demo=True).exists():
             return normalised
-        raise ValidationError(
-            f"{normalised} is not one of the demo area's postcodes", code="postcode_unknown"
-        )
+        raise ValidationError(f"{normalised} is not one of the demo area's postcodes", code="postcode_unknown")
     if ukp.is_in_ons_postcode_directory(normalised) or Postcode.objects.filter(postcode=normalised).exists():
         return normalised
-    raise ValidationError(
-        f"We cannot find {normalised}. Check it is a current postcode", code="postcode_unknown"
-    )
+    raise ValidationError(f"We cannot find {normalised}. Check it is a current postcode", code="postcode_unknown")
 
 
 def coordinates_for(normalised: str) -> tuple[float, float] | None:
     """Latitude and longitude of a postcode (or its outward code's centre), or None when unknown."""
     row = Postcode.objects.filter(postcode=normalised, latitude__isnull=False).values_list("latitude", "longitude")
     found = row.first()
-    if found is not None:
+    if found is not None and found[0] is not None and found[1] is not None:
         return (found[0], found[1])
     outcode = normalised.split(" ")[0]
     centre = Outcode.objects.filter(outcode=outcode).values_list("latitude", "longitude").first()

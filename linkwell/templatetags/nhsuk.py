@@ -57,18 +57,16 @@ def nhs_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
         if not isinstance(form, forms.BaseForm) or not form.is_bound:
             continue
         for error in form.non_field_errors():
-            items.append({"href": "", "text": error})
+            items.append({"href": "", "text": str(error)})
         for name, errors in form.errors.items():
             if name == "__all__":
                 continue
             bound = form[name]
             target = bound.auto_id
-            if isinstance(bound.field.widget, forms.MultiWidget):
-                target = f"{bound.auto_id}_0"
-            elif isinstance(bound.field.widget, forms.RadioSelect):
+            if isinstance(bound.field.widget, forms.MultiWidget | forms.RadioSelect):
                 target = f"{bound.auto_id}_0"
             for error in errors:
-                items.append({"href": f"#{target}", "text": error})
+                items.append({"href": f"#{target}", "text": str(error)})
     return {"items": items}
 
 

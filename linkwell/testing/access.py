@@ -16,7 +16,9 @@ from .cast import ROLE_NAMES, Cast, login_as
 REFUSED = (403, 404)
 
 
-def status_for(client: Client, membership: Any, url: str, method: str = "get", data: dict[str, Any] | None = None) -> int:
+def status_for(
+    client: Client, membership: Any, url: str, method: str = "get", data: dict[str, Any] | None = None
+) -> int:
     client.logout()
     login_as(client, membership)
     response = getattr(client, method)(url, data or {})
@@ -49,7 +51,9 @@ def assert_access_matrix(
     for role in ROLE_NAMES:
         status = status_for(client, other.member(role), url, method, data)
         if status not in refused:
-            failures.append(f"{'south' if owner == 'north' else 'north'}.{role} (other scheme) should be refused {url}, got {status}")
+            failures.append(
+                f"{'south' if owner == 'north' else 'north'}.{role} (other scheme) should be refused {url}, got {status}"
+            )
     client.logout()
     assert not failures, "Access matrix failures:\n" + "\n".join(failures)
 

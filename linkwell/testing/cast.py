@@ -44,19 +44,31 @@ class Cast:
 
 
 def _scheme_cast(slug: str) -> SchemeCast:
-    scheme = SchemeFactory(slug=slug, name=f"{slug.title()} Social Prescribing")
+    scheme = SchemeFactory.create(slug=slug, name=f"{slug.title()} Social Prescribing")
     title = slug.title()
-    practice = OrganisationFactory(scheme=scheme, name=f"{title} Medical Centre", kind=OrganisationKind.GP_PRACTICE,
-                                   ods_code="Z9" + ("1" if slug == "north" else "2") + "001")
-    other_practice = OrganisationFactory(scheme=scheme, name=f"{title} Surgery", kind=OrganisationKind.GP_PRACTICE,
-                                         ods_code="Z9" + ("1" if slug == "north" else "2") + "002")
-    link_service = OrganisationFactory(scheme=scheme, name=f"{title} Link Workers", kind=OrganisationKind.LINK_WORKER_SERVICE)
-    provider_org = OrganisationFactory(scheme=scheme, name=f"{title} Walking Group")
-    other_provider_org = OrganisationFactory(scheme=scheme, name=f"{title} Choir")
+    practice = OrganisationFactory.create(
+        scheme=scheme,
+        name=f"{title} Medical Centre",
+        kind=OrganisationKind.GP_PRACTICE,
+        ods_code="Z9" + ("1" if slug == "north" else "2") + "001",
+    )
+    other_practice = OrganisationFactory.create(
+        scheme=scheme,
+        name=f"{title} Surgery",
+        kind=OrganisationKind.GP_PRACTICE,
+        ods_code="Z9" + ("1" if slug == "north" else "2") + "002",
+    )
+    link_service = OrganisationFactory.create(
+        scheme=scheme, name=f"{title} Link Workers", kind=OrganisationKind.LINK_WORKER_SERVICE
+    )
+    provider_org = OrganisationFactory.create(scheme=scheme, name=f"{title} Walking Group")
+    other_provider_org = OrganisationFactory.create(scheme=scheme, name=f"{title} Choir")
 
     def member(role: str, organisation: Organisation, label: str) -> Membership:
-        user = UserFactory(email=f"{label}@{slug}.test", first_name=label.replace("_", " ").title(), last_name=title)
-        return MembershipFactory(user=user, organisation=organisation, role=role)
+        user = UserFactory.create(
+            email=f"{label}@{slug}.test", first_name=label.replace("_", " ").title(), last_name=title
+        )
+        return MembershipFactory.create(user=user, organisation=organisation, role=role)
 
     return SchemeCast(
         scheme=scheme,
@@ -90,4 +102,4 @@ def login_as(client: Client, membership: Membership) -> Client:
 
 def person_at(cast: SchemeCast, **fields: object) -> object:
     """A person registered at the scheme's main practice."""
-    return PersonFactory(scheme=cast.scheme, registered_practice=cast.practice, **fields)
+    return PersonFactory.create(scheme=cast.scheme, registered_practice=cast.practice, **fields)

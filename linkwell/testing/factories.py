@@ -12,7 +12,7 @@ from linkwell.people.models import Consent, ConsentMethod, ConsentScope, Person
 from linkwell.places.models import Postcode
 
 
-class SchemeFactory(DjangoModelFactory):
+class SchemeFactory(DjangoModelFactory[Scheme]):
     class Meta:
         model = Scheme
         django_get_or_create = ("slug",)
@@ -21,7 +21,7 @@ class SchemeFactory(DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: f"{o.slug.title()} Social Prescribing")
 
 
-class OrganisationFactory(DjangoModelFactory):
+class OrganisationFactory(DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -30,7 +30,7 @@ class OrganisationFactory(DjangoModelFactory):
     kind = OrganisationKind.VOLUNTARY_PROVIDER
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -41,7 +41,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password("correct-horse-battery")
 
 
-class MembershipFactory(DjangoModelFactory):
+class MembershipFactory(DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -50,7 +50,7 @@ class MembershipFactory(DjangoModelFactory):
     role = Role.LINK_WORKER
 
 
-class PostcodeFactory(DjangoModelFactory):
+class PostcodeFactory(DjangoModelFactory[Postcode]):
     class Meta:
         model = Postcode
         django_get_or_create = ("postcode",)
@@ -62,7 +62,7 @@ class PostcodeFactory(DjangoModelFactory):
     is_demo = True
 
 
-class PersonFactory(DjangoModelFactory):
+class PersonFactory(DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -73,7 +73,7 @@ class PersonFactory(DjangoModelFactory):
     postcode = "LS1 4AP"
 
 
-class ConsentFactory(DjangoModelFactory):
+class ConsentFactory(DjangoModelFactory[Consent]):
     class Meta:
         model = Consent
 

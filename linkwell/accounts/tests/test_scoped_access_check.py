@@ -25,7 +25,9 @@ def test_it_reports_a_view_that_uses_person_objects(tmp_path: Path, monkeypatch)
     monkeypatch.setattr(check, "ROOT", tmp_path / "linkwell")
     found = check.violations(view)
     assert len(found) == 1
-    assert found[0].endswith("views.py:4: Person.objects used directly; use the access policy's scoped accessor instead")
+    assert found[0].endswith(
+        "views.py:4: Person.objects used directly; use the access policy's scoped accessor instead"
+    )
     assert check.main([str(view)]) == 1
 
 

@@ -19,7 +19,8 @@ HOME_HEADINGS = {
 def test_each_role_signs_in_and_sees_its_own_home_page(client: Client, cast: Cast, role: str) -> None:
     membership = cast.north.member(role)
     response = client.post(
-        reverse("accounts:login"), {"username": membership.user.email.upper(), "password": "correct-horse-battery"}
+        reverse("accounts:login"),
+        {"username": membership.user.email.upper(), "password": "correct-horse-battery"},
     )
     assert response.status_code == 302
     home = client.get(reverse("home"))

@@ -40,7 +40,9 @@ def test_a_link_worker_adds_a_person_and_the_creation_is_audited(client: Client,
     assert person.postcode == "LS1 4AP"
     assert person.nhs_number == "9434765919"
     assert person.scheme == cast.north.scheme
-    assert AuditEvent.objects.filter(action=AuditAction.CREATE, person_id=person.pk, actor=cast.north.link_worker.user).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATE, person_id=person.pk, actor=cast.north.link_worker.user
+    ).exists()
 
 
 def test_a_double_submit_creates_one_person(client: Client, cast: Cast) -> None:
@@ -89,9 +91,13 @@ def test_choosing_email_contact_without_an_address_is_refused(client: Client, ca
 
 
 def test_a_possible_duplicate_is_offered_before_creating(client: Client, cast: Cast) -> None:
-    existing = PersonFactory(
-        scheme=cast.north.scheme, given_name="Margaret", family_name="Hale",
-        date_of_birth=dt.date(1948, 5, 17), postcode="LS1 4AP", registered_practice=cast.north.practice,
+    existing = PersonFactory.create(
+        scheme=cast.north.scheme,
+        given_name="Margaret",
+        family_name="Hale",
+        date_of_birth=dt.date(1948, 5, 17),
+        postcode="LS1 4AP",
+        registered_practice=cast.north.practice,
     )
     login_as(client, cast.north.link_worker)
     data = {**VALID, "nhs_number": ""}
@@ -106,8 +112,13 @@ def test_a_possible_duplicate_is_offered_before_creating(client: Client, cast: C
 
 
 def test_duplicate_check_without_confirmation_shows_an_error(client: Client, cast: Cast) -> None:
-    PersonFactory(scheme=cast.north.scheme, given_name="Margaret", family_name="Hale",
-                  date_of_birth=dt.date(1948, 5, 17), postcode="LS1 4AP")
+    PersonFactory.create(
+        scheme=cast.north.scheme,
+        given_name="Margaret",
+        family_name="Hale",
+        date_of_birth=dt.date(1948, 5, 17),
+        postcode="LS1 4AP",
+    )
     login_as(client, cast.north.link_worker)
     response = client.post(reverse("people:create"), {**VALID, "nhs_number": "", "confirm_step": "1"})
     assert "Open the matching record, or confirm that none of these is the person" in response.content.decode()
@@ -115,7 +126,7 @@ def test_duplicate_check_without_confirmation_shows_an_error(client: Client, cas
 
 
 def test_an_nhs_number_already_in_the_scheme_cannot_be_added_again(client: Client, cast: Cast) -> None:
-    PersonFactory(scheme=cast.north.scheme, nhs_number="9434765919")
+    PersonFactory.create(scheme=cast.north.scheme, nhs_number="9434765919")
     login_as(client, cast.north.link_worker)
     response = client.post(reverse("people:create"), VALID)
     assert "A person with this NHS number is already recorded in this scheme" in response.content.decode()
@@ -123,23 +134,33 @@ def test_an_nhs_number_already_in_the_scheme_cannot_be_added_again(client: Clien
 
 
 def test_the_same_nhs_number_may_exist_in_another_scheme(cast: Cast) -> None:
-    PersonFactory(scheme=cast.south.scheme, nhs_number="9434765919")
+    PersonFactory.create(scheme=cast.south.scheme, nhs_number="9434765919")
     check = services.find_possible_duplicates(actor=cast.north.link_worker, nhs_number="9434765919")
     assert not check.found
 
 
 def test_duplicates_a_referrer_cannot_see_are_counted_not_shown(cast: Cast) -> None:
-    PersonFactory(scheme=cast.north.scheme, given_name="Ann", family_name="Lee", date_of_birth=dt.date(1960, 1, 2),
-                  postcode="LS1 4AP", registered_practice=cast.north.other_practice)
+    PersonFactory.create(
+        scheme=cast.north.scheme,
+        given_name="Ann",
+        family_name="Lee",
+        date_of_birth=dt.date(1960, 1, 2),
+        postcode="LS1 4AP",
+        registered_practice=cast.north.other_practice,
+    )
     check = services.find_possible_duplicates(
-        actor=cast.north.referrer, given_name="ann", family_name="LEE", date_of_birth=dt.date(1960, 1, 2), postcode="LS1 4AP"
+        actor=cast.north.referrer,
+        given_name="ann",
+        family_name="LEE",
+        date_of_birth=dt.date(1960, 1, 2),
+        postcode="LS1 4AP",
     )
     assert check.visible == []
     assert check.hidden_count == 1
 
 
 def test_viewing_a_record_is_audited(client: Client, cast: Cast) -> None:
-    person = PersonFactory(scheme=cast.north.scheme)
+    person = PersonFactory.create(scheme=cast.north.scheme)
     login_as(client, cast.north.link_worker)
     response = client.get(reverse("people:detail", args=[person.pk]))
     assert response.status_code == 200
@@ -151,10 +172,17 @@ def test_viewing_a_record_is_audited(client: Client, cast: Cast) -> None:
 
 
 def test_changing_details_audits_old_and_new_values(client: Client, cast: Cast) -> None:
-    person = PersonFactory(scheme=cast.north.scheme, given_name="Margaret", family_name="Hale",
-                           date_of_birth=dt.date(1948, 5, 17), phone="07700 900123")
+    person = PersonFactory.create(
+        scheme=cast.north.scheme,
+        given_name="Margaret",
+        family_name="Hale",
+        date_of_birth=dt.date(1948, 5, 17),
+        phone="07700 900123",
+    )
     login_as(client, cast.north.link_worker)
-    response = client.post(reverse("people:edit", args=[person.pk]), {**VALID, "nhs_number": "", "phone": "07700 900999"})
+    response = client.post(
+        reverse("people:edit", args=[person.pk]), {**VALID, "nhs_number": "", "phone": "07700 900999"}
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action=AuditAction.UPDATE)
     assert event.changes["phone"] == ["07700 900123", "07700 900999"]
@@ -163,7 +191,7 @@ def test_changing_details_audits_old_and_new_values(client: Client, cast: Cast) 
 
 
 def test_a_failed_change_leaves_the_record_as_it_was(client: Client, cast: Cast) -> None:
-    person = PersonFactory(scheme=cast.north.scheme, given_name="Margaret")
+    person = PersonFactory.create(scheme=cast.north.scheme, given_name="Margaret")
     login_as(client, cast.north.link_worker)
     client.post(reverse("people:edit", args=[person.pk]), {**VALID, "given_name": "Maggie", "postcode": "XX"})
     person.refresh_from_db()
@@ -172,9 +200,14 @@ def test_a_failed_change_leaves_the_record_as_it_was(client: Client, cast: Cast)
 
 
 def test_search_finds_by_name_and_nhs_number_within_scope_and_is_audited(client: Client, cast: Cast) -> None:
-    mine = PersonFactory(scheme=cast.north.scheme, given_name="Margaret", family_name="Hale", nhs_number="9434765919",
-                         registered_practice=cast.north.practice)
-    PersonFactory(scheme=cast.south.scheme, given_name="Margaret", family_name="Hale")
+    mine = PersonFactory.create(
+        scheme=cast.north.scheme,
+        given_name="Margaret",
+        family_name="Hale",
+        nhs_number="9434765919",
+        registered_practice=cast.north.practice,
+    )
+    PersonFactory.create(scheme=cast.south.scheme, given_name="Margaret", family_name="Hale")
     login_as(client, cast.north.referrer)
     by_name = client.get(reverse("people:search"), {"q": "marg hal"})
     assert list(by_name.context["results"]) == [mine]
@@ -190,10 +223,10 @@ def test_an_empty_search_asks_for_something_to_search_by(client: Client, cast: C
 
 
 def test_who_sees_whom(cast: Cast) -> None:
-    at_practice = PersonFactory(scheme=cast.north.scheme, registered_practice=cast.north.practice)
-    at_other = PersonFactory(scheme=cast.north.scheme, registered_practice=cast.north.other_practice)
-    added_by_practice = PersonFactory(scheme=cast.north.scheme, created_by_organisation=cast.north.practice)
-    elsewhere = PersonFactory(scheme=cast.south.scheme)
+    at_practice = PersonFactory.create(scheme=cast.north.scheme, registered_practice=cast.north.practice)
+    at_other = PersonFactory.create(scheme=cast.north.scheme, registered_practice=cast.north.other_practice)
+    added_by_practice = PersonFactory.create(scheme=cast.north.scheme, created_by_organisation=cast.north.practice)
+    elsewhere = PersonFactory.create(scheme=cast.south.scheme)
     north = {at_practice, at_other, added_by_practice}
     assert set(people_for(cast.north.link_worker)) == north
     assert set(people_for(cast.north.scheme_manager)) == north
@@ -206,19 +239,28 @@ def test_who_sees_whom(cast: Cast) -> None:
 
 
 def test_access_matrix_for_people_pages(client: Client, cast: Cast) -> None:
-    person = PersonFactory(scheme=cast.north.scheme, registered_practice=cast.north.practice)
+    person = PersonFactory.create(scheme=cast.north.scheme, registered_practice=cast.north.practice)
     detail = reverse("people:detail", args=[person.pk])
     edit = reverse("people:edit", args=[person.pk])
     everyone_who_sees = {"referrer", "link_worker", "scheme_manager", "admin"}
     assert_access_matrix(client, cast, detail, allowed=everyone_who_sees)
     assert_access_matrix(client, cast, edit, allowed={"referrer", "link_worker", "admin"})
-    assert_access_matrix(client, cast, reverse("people:consent_add", args=[person.pk]), allowed={"referrer", "link_worker", "admin"})
-    assert_role_access(client, cast, reverse("people:search"), allowed=everyone_who_sees | {"other_referrer", "provider"})
-    assert_role_access(client, cast, reverse("people:create"), allowed={"referrer", "other_referrer", "link_worker", "admin"})
+    assert_access_matrix(
+        client,
+        cast,
+        reverse("people:consent_add", args=[person.pk]),
+        allowed={"referrer", "link_worker", "admin"},
+    )
+    assert_role_access(
+        client, cast, reverse("people:search"), allowed=everyone_who_sees | {"other_referrer", "provider"}
+    )
+    assert_role_access(
+        client, cast, reverse("people:create"), allowed={"referrer", "other_referrer", "link_worker", "admin"}
+    )
 
 
 def test_a_post_to_someone_elses_record_changes_nothing(client: Client, cast: Cast) -> None:
-    person = PersonFactory(scheme=cast.south.scheme, given_name="Margaret")
+    person = PersonFactory.create(scheme=cast.south.scheme, given_name="Margaret")
     login_as(client, cast.north.link_worker)
     response = client.post(reverse("people:edit", args=[person.pk]), {**VALID, "given_name": "Changed"})
     assert response.status_code == 404

@@ -71,8 +71,12 @@ REAL_POSTCODES = ["LS1 4AP", "SW1A 2AA", "M1 1AE", "B33 8TH", "CR2 6XH", "EH1 1Y
     st.sampled_from(["{}", "{lower}", "{compact}", "  {}  ", "{lower_compact}"]),
 )
 def test_live_postcodes_are_accepted_however_they_are_typed(postcode: str, shape: str) -> None:
-    typed = shape.format(postcode, lower=postcode.lower(), compact=postcode.replace(" ", ""),
-                         lower_compact=postcode.replace(" ", "").lower())
+    typed = shape.format(
+        postcode,
+        lower=postcode.lower(),
+        compact=postcode.replace(" ", ""),
+        lower_compact=postcode.replace(" ", "").lower(),
+    )
     assert postcode_shape(typed) == postcode
 
 
