@@ -106,7 +106,7 @@ class MeasureDefinition:
 
 
 class AnswerError(ValueError):
-    """Answers that cannot be scored; `problems` pairs an item number (or None) with a sentence for a person."""
+    """Answers that cannot be scored; `problems` pairs an item number (or None) with a plain sentence."""
 
     def __init__(self, problems: Sequence[tuple[int | None, str]]) -> None:
         self.problems: tuple[tuple[int | None, str], ...] = tuple(problems)
@@ -141,9 +141,7 @@ def validate_answers(definition: MeasureDefinition, answers: Answers) -> list[in
         for key, value in answers.items():
             number = _as_whole_number(key)
             if number is None or number not in valid_numbers:
-                problems.append(
-                    (None, f"{definition.name} has no question {key}: it has {len(items)} questions.")
-                )
+                problems.append((None, f"{definition.name} has no question {key}: it has {len(items)} questions."))
                 continue
             by_number[number] = value
     elif isinstance(answers, Sequence) and not isinstance(answers, str | bytes):
@@ -173,7 +171,7 @@ def validate_answers(definition: MeasureDefinition, answers: Answers) -> list[in
                 (
                     item.number,
                     f"The answer to question {item.number} must be a whole number from {item.min} to "
-                    f"{item.max} (it was {shown!r}).",
+                    f"{item.max} (it was {shown}).",
                 )
             )
             continue
@@ -209,7 +207,9 @@ ONS4_ANXIETY_BANDS: tuple[Band, ...] = (
 # ONS publishes no minimal important change for the ONS4 items. One whole point on the 0-10 scale is the
 # smallest change a person can report and is the convention used here; a scheme can choose its own.
 ONS4_MEANINGFUL_CHANGE = 1.0
-ONS4_MEANINGFUL_CHANGE_SOURCE = "No published minimal important change for ONS4; 1 point on the 0-10 scale is a convention (set your own)."
+ONS4_MEANINGFUL_CHANGE_SOURCE = (
+    "No published minimal important change for ONS4; 1 point on the 0-10 scale is a convention (set your own)."
+)
 _ONS4_ANCHORS: tuple[tuple[int, str], ...] = ((0, "Not at all"), (10, "Completely"))
 
 
@@ -235,9 +235,7 @@ ONS4 = MeasureDefinition(
     code="ons4",
     name="ONS4 personal wellbeing",
     items=(
-        ItemDefinition(
-            1, 0, 10, text="Overall, how satisfied are you with your life nowadays?", options=_ONS4_ANCHORS
-        ),
+        ItemDefinition(1, 0, 10, text="Overall, how satisfied are you with your life nowadays?", options=_ONS4_ANCHORS),
         ItemDefinition(
             2,
             0,
@@ -250,15 +248,14 @@ ONS4 = MeasureDefinition(
     ),
     scores=(
         _ons4_score_definition("ons4_life_satisfaction", "Life satisfaction", positive=True),
-        _ons4_score_definition(
-            "ons4_worthwhile", "Feeling that things done in life are worthwhile", positive=True
-        ),
+        _ons4_score_definition("ons4_worthwhile", "Feeling that things done in life are worthwhile", positive=True),
         _ons4_score_definition("ons4_happiness", "Happiness yesterday", positive=True),
         _ons4_score_definition("ons4_anxiety", "Anxiety yesterday", positive=False),
     ),
     licence=(
-        "ONS personal well-being questions, Office for National Statistics (GSS harmonised standard for personal "
-        "well-being). Crown copyright, Open Government Licence v3.0."
+        "ONS personal well-being questions, Office for National Statistics "
+        "(GSS harmonised standard for personal well-being). "
+        "Crown copyright, Open Government Licence v3.0."
     ),
     scorer=_ons4_score,
 )
@@ -267,7 +264,9 @@ ONS4 = MeasureDefinition(
 # --- UCLA 3-item loneliness scale and the direct loneliness question --------------------------------------
 
 UCLA3_MEANINGFUL_CHANGE = 1.0
-UCLA3_MEANINGFUL_CHANGE_SOURCE = "No published minimal important change for UCLA-3; 1 point on the 3-9 scale is a convention (set your own)."
+UCLA3_MEANINGFUL_CHANGE_SOURCE = (
+    "No published minimal important change for UCLA-3; 1 point on the 3-9 scale is a convention (set your own)."
+)
 _UCLA_OPTIONS: tuple[tuple[int, str], ...] = ((1, "Hardly ever"), (2, "Some of the time"), (3, "Often"))
 # Coded so that higher means lonelier, the same direction as UCLA-3.
 LONELINESS_DIRECT_OPTIONS: tuple[tuple[int, str], ...] = (
@@ -287,9 +286,7 @@ UCLA3 = MeasureDefinition(
     code="ucla3",
     name="UCLA 3-item loneliness scale",
     items=(
-        ItemDefinition(
-            1, 1, 3, text="How often do you feel that you lack companionship?", options=_UCLA_OPTIONS
-        ),
+        ItemDefinition(1, 1, 3, text="How often do you feel that you lack companionship?", options=_UCLA_OPTIONS),
         ItemDefinition(2, 1, 3, text="How often do you feel left out?", options=_UCLA_OPTIONS),
         ItemDefinition(3, 1, 3, text="How often do you feel isolated from others?", options=_UCLA_OPTIONS),
         ItemDefinition(4, 1, 5, text="How often do you feel lonely?", options=LONELINESS_DIRECT_OPTIONS),
@@ -318,9 +315,10 @@ UCLA3 = MeasureDefinition(
         ),
     ),
     licence=(
-        "UCLA 3-item scale: Hughes ME, Waite LJ, Hawkley LC, Cacioppo JT (2004), 'A short scale for measuring "
-        "loneliness in large surveys', Research on Aging 26(6):655-672. Direct question: ONS national indicator "
-        "of loneliness (ONS, Measuring loneliness: guidance for use of the national indicators on surveys, 2018), "
+        "UCLA 3-item scale: Hughes ME, Waite LJ, Hawkley LC, Cacioppo JT (2004), "
+        "'A short scale for measuring loneliness in large surveys', Research on Aging 26(6):655-672. "
+        "Direct question: ONS national indicator of loneliness (ONS, Measuring loneliness: "
+        "guidance for use of the national indicators on surveys, 2018), "
         "Crown copyright, Open Government Licence v3.0."
     ),
     scorer=_ucla3_score,
@@ -416,9 +414,9 @@ SWEMWBS = MeasureDefinition(
         ),
     ),
     licence=(
-        "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS) (c) University of Warwick, NHS Health Scotland "
-        "and University of Edinburgh, 2008. Free for non-commercial use under licence; item wording must not be "
-        "published and is loaded by each deployment from its own licensed copy."
+        "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS) (c) University of Warwick, "
+        "NHS Health Scotland and University of Edinburgh, 2008. Free for non-commercial use under licence; "
+        "item wording must not be published and is loaded by each deployment from its own licensed copy."
     ),
     scorer=_swemwbs_score,
     wording_is_licensed=True,
@@ -443,9 +441,7 @@ def built_in_measure(code: str) -> MeasureDefinition:
     try:
         return BUILT_IN_MEASURES[code]
     except KeyError:
-        raise KeyError(
-            f"No built-in measure {code!r}; built-in measures are {', '.join(BUILT_IN_MEASURES)}."
-        ) from None
+        raise KeyError(f"No built-in measure {code!r}; built-in measures are {', '.join(BUILT_IN_MEASURES)}.") from None
 
 
 def score_band(definition: MeasureDefinition, code: str, value: float) -> str | None:
@@ -463,16 +459,14 @@ def load_item_text(
     mapping: Mapping[int, str] | Mapping[str, str],
     options: Mapping[int, str] | Mapping[str, str] | None = None,
 ) -> MeasureDefinition:
-    """A copy of the definition with wording (and optional answer labels) from the deployment's own licensed file."""
+    """A copy of the definition with wording (and answer labels) from the deployment's own licensed file."""
     numbers = [item.number for item in definition.items]
     problems: list[str] = []
     wording: dict[int, str] = {}
     for key, text in mapping.items():
         number = _as_whole_number(key)
         if number is None or number not in numbers:
-            problems.append(
-                f"{definition.name} has no item {key}: its items are numbered 1 to {len(numbers)}."
-            )
+            problems.append(f"{definition.name} has no item {key}: its items are numbered 1 to {len(numbers)}.")
         elif not isinstance(text, str) or not text.strip():
             problems.append(f"Item {number} has no wording.")
         elif len(text.strip()) > MAX_TEXT_LENGTH:
@@ -480,9 +474,7 @@ def load_item_text(
         else:
             wording[number] = text.strip()
     if len(mapping) != len(numbers):
-        problems.insert(
-            0, f"The wording file has {len(mapping)} items but {definition.name} has {len(numbers)}."
-        )
+        problems.insert(0, f"The wording file has {len(mapping)} items but {definition.name} has {len(numbers)}.")
     mentioned = {_as_whole_number(key) for key in mapping}
     missing = [n for n in numbers if n not in mentioned]
     if missing:
@@ -536,11 +528,7 @@ def _custom_item(data: object, position: int, problems: list[str]) -> ItemDefini
     if number != position or isinstance(number, bool):
         problems.append(f"{where} must be numbered {position} (items are numbered 1, 2, 3, ... in order).")
     low, high = data.get("min"), data.get("max")
-    if (
-        not (isinstance(low, int) and isinstance(high, int))
-        or isinstance(low, bool)
-        or isinstance(high, bool)
-    ):
+    if not (isinstance(low, int) and isinstance(high, int)) or isinstance(low, bool) or isinstance(high, bool):
         problems.append(f"{where} needs a whole-number min and max.")
         return None
     if not 0 <= low < high <= MAX_ITEM_VALUE:
@@ -599,9 +587,7 @@ def custom_measure_from_dict(data: Mapping[str, Any]) -> MeasureDefinition:
     if not isinstance(raw_items, Sequence) or isinstance(raw_items, str) or not raw_items:
         problems.append("The measure needs a list of at least one item.")
     elif len(raw_items) > MAX_CUSTOM_ITEMS:
-        problems.append(
-            f"A measure can have at most {MAX_CUSTOM_ITEMS} items (this one has {len(raw_items)})."
-        )
+        problems.append(f"A measure can have at most {MAX_CUSTOM_ITEMS} items (this one has {len(raw_items)}).")
     else:
         for position, raw_item in enumerate(raw_items, start=1):
             item = _custom_item(raw_item, position, problems)
