@@ -26,9 +26,13 @@ PERSONAL_DATA_MODELS = {
     "Contact",
     "Assessment",
     "Goal",
+    "GoalProgress",
     "Connection",
     "Attendance",
     "Accompaniment",
+    "ConnectionEvent",
+    "ConnectionNotice",
+    "AttendanceCard",
     "UnmetNeed",
     "Response",
     "MeasureResponse",
@@ -36,6 +40,7 @@ PERSONAL_DATA_MODELS = {
     "HoursLog",
     "OutreachCall",
     "AppointmentCount",
+    "QuestionnaireLink",
 }
 MANAGER_ATTRIBUTES = {"objects", "_default_manager", "_base_manager"}
 

@@ -30,6 +30,14 @@ class Capability(StrEnum):
     REFERRAL_MANAGE = "referral.manage"
     DIRECTORY_EDIT_OWN = "directory.edit_own"
     DIRECTORY_MANAGE = "directory.manage"
+    CONNECTION_PROPOSE = "connection.propose"
+    CONNECTION_RESPOND = "connection.respond"
+    ATTENDANCE_RECORD = "attendance.record"
+    DIRECT_BOOKING = "connection.direct_booking"
+    CASEWORK_VIEW = "casework.view"
+    CASEWORK_RECORD = "casework.record"
+    OUTCOMES_RECORD = "outcomes.record"
+    OUTCOMES_VIEW = "outcomes.view"
 
 
 _PEOPLE_WORK = {
@@ -42,8 +50,9 @@ _PEOPLE_WORK = {
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.REFERRER: frozenset(_PEOPLE_WORK),
     Role.LINK_WORKER: frozenset(_PEOPLE_WORK | {Capability.ORGANISATIONS_VIEW}),
-    # Providers see only people connected to them (scoped in people.policies); they do not add people.
-    Role.PROVIDER: frozenset({Capability.PERSON_VIEW}),
+    # Providers reach people only through the connections made to them (people.models.visible_to), never
+    # the full person record.
+    Role.PROVIDER: frozenset(),
     Role.VOLUNTEER: frozenset(),
     Role.SCHEME_MANAGER: frozenset(
         {
@@ -76,6 +85,35 @@ _DIRECTORY_GRANTS: dict[str, set[Capability]] = {
     Role.ADMIN: {Capability.DIRECTORY_MANAGE},
 }
 ROLE_CAPABILITIES = {role: caps | _DIRECTORY_GRANTS.get(role, set()) for role, caps in ROLE_CAPABILITIES.items()}
+
+# Casework (contacts, assessments, goals): link workers record it for any referral of their scheme;
+# scheme managers and admins may read it; referrers, providers and volunteers never see it.
+_CASEWORK_GRANTS: dict[str, set[Capability]] = {
+    Role.LINK_WORKER: {Capability.CASEWORK_VIEW, Capability.CASEWORK_RECORD},
+    Role.SCHEME_MANAGER: {Capability.CASEWORK_VIEW},
+    Role.ADMIN: {Capability.CASEWORK_VIEW},
+}
+ROLE_CAPABILITIES = {role: caps | _CASEWORK_GRANTS.get(role, set()) for role, caps in ROLE_CAPABILITIES.items()}
+
+# Connections: link workers (and scheme managers) prescribe them; providers answer them and take attendance;
+# referrers may book straight into direct-referral services when their scheme allows it (checked in
+# linkwell.connections.services, since it depends on the scheme as well as the role).
+_CONNECTION_GRANTS: dict[str, set[Capability]] = {
+    Role.LINK_WORKER: {Capability.CONNECTION_PROPOSE},
+    Role.SCHEME_MANAGER: {Capability.CONNECTION_PROPOSE},
+    Role.PROVIDER: {Capability.CONNECTION_RESPOND, Capability.ATTENDANCE_RECORD},
+    Role.REFERRER: {Capability.DIRECT_BOOKING},
+}
+ROLE_CAPABILITIES = {role: caps | _CONNECTION_GRANTS.get(role, set()) for role, caps in ROLE_CAPABILITIES.items()}
+
+# Outcomes: link workers take measures (with the person or by a questionnaire link) and see their results;
+# scheme managers and admins see results and evaluations; no one else sees outcomes.
+_OUTCOMES_GRANTS: dict[str, set[Capability]] = {
+    Role.LINK_WORKER: {Capability.OUTCOMES_RECORD, Capability.OUTCOMES_VIEW},
+    Role.SCHEME_MANAGER: {Capability.OUTCOMES_VIEW},
+    Role.ADMIN: {Capability.OUTCOMES_VIEW},
+}
+ROLE_CAPABILITIES = {role: caps | _OUTCOMES_GRANTS.get(role, set()) for role, caps in ROLE_CAPABILITIES.items()}
 
 # Roles whose view of people covers the whole scheme rather than their own organisation's links.
 SCHEME_WIDE_ROLES = frozenset({Role.LINK_WORKER, Role.SCHEME_MANAGER, Role.ADMIN})

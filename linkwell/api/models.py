@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from linkwell.accounts.models import Membership, Organisation
 
-TOKEN_PREFIX = "lw_"
+TOKEN_PREFIX = "lw_"  # noqa: S105 — a public prefix that marks Linkwell tokens, not a secret
 
 
 def hash_token(token: str) -> str:

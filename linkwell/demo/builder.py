@@ -13,8 +13,19 @@ import nhs_number
 from django.db import transaction
 from django.utils import timezone
 
-from linkwell.accounts.models import AuditAction, Membership, Organisation, OrganisationKind, Role, Scheme, User
+from linkwell.accounts.models import (
+    AuditAction,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    Scheme,
+    User,
+)
 from linkwell.accounts.services import audit_record
+from linkwell.casework.demo import build_demo_casework
+from linkwell.connections.demo import build_demo_connections
+from linkwell.outcomes.demo import build_demo_outcomes
 from linkwell.people.models import (
     Consent,
     ConsentGivenBy,
@@ -27,11 +38,14 @@ from linkwell.people.models import (
     Sex,
 )
 from linkwell.places.models import Outcode, Postcode
+from linkwell.referrals.demo import build_demo_referrals
 
+from .directory import build_demo_directory
 from .names import FAMILY, GIVEN_FEMALE, GIVEN_MALE, STREETS
 from .places import DISTRICTS, demo_postcodes
 
 DEMO_SLUG = "demo"
+PLACE_BY_OUTCODE = {d.outcode: d.place for d in DISTRICTS}
 DEMO_PASSWORD = "linkwell-demo"  # noqa: S105 — a published demo password for fictional accounts only
 SEED = 20261123
 
@@ -45,15 +59,40 @@ GP_PRACTICES = [
 ]
 
 VOLUNTARY_PROVIDERS = [
-    "Wellbrook Walking Group", "Wellbrook Men's Shed", "Age Well Wellbrook", "Millfield Community Choir",
-    "Wellbrook Citizens Advice", "Parkside Allotment Society", "Wellbrook Carers Centre", "Brookside Befrienders",
-    "Wellbrook Leisure Trust", "Hollins Art Club", "Wellbrook Library Service", "Oakmere Village Hall Trust",
-    "Kelby Good Neighbours", "Thornton Fen Cricket Club", "Wellbrook Foodbank", "Wellbrook Mind",
-    "Cruse Wellbrook Bereavement Support", "Wellbrook Housing Advice", "Millfield Job Club", "Wellbrook Volunteer Centre",
-    "Ashby Marsh Gardening Friends", "Wellbrook Recovery Network", "Wellbrook Strollers (buggy walks)",
-    "The Brew Café Peer Support", "Wellbrook Parkinson's Group", "Breathe Easy Wellbrook", "Wellbrook Dementia Friends",
-    "Little Harrow Lunch Club", "Wellbrook Mosque Community Hub", "Wellbrook African Caribbean Centre",
-    "Polish Saturday Club Wellbrook", "Wellbrook Adult Learning", "Wellbrook Swimming Club", "Canal Side Anglers",
+    "Wellbrook Walking Group",
+    "Wellbrook Men's Shed",
+    "Age Well Wellbrook",
+    "Millfield Community Choir",
+    "Wellbrook Citizens Advice",
+    "Parkside Allotment Society",
+    "Wellbrook Carers Centre",
+    "Brookside Befrienders",
+    "Wellbrook Leisure Trust",
+    "Hollins Art Club",
+    "Wellbrook Library Service",
+    "Oakmere Village Hall Trust",
+    "Kelby Good Neighbours",
+    "Thornton Fen Cricket Club",
+    "Wellbrook Foodbank",
+    "Wellbrook Mind",
+    "Cruse Wellbrook Bereavement Support",
+    "Wellbrook Housing Advice",
+    "Millfield Job Club",
+    "Wellbrook Volunteer Centre",
+    "Ashby Marsh Gardening Friends",
+    "Wellbrook Recovery Network",
+    "Wellbrook Strollers (buggy walks)",
+    "The Brew Café Peer Support",
+    "Wellbrook Parkinson's Group",
+    "Breathe Easy Wellbrook",
+    "Wellbrook Dementia Friends",
+    "Little Harrow Lunch Club",
+    "Wellbrook Mosque Community Hub",
+    "Wellbrook African Caribbean Centre",
+    "Polish Saturday Club Wellbrook",
+    "Wellbrook Adult Learning",
+    "Wellbrook Swimming Club",
+    "Canal Side Anglers",
 ]
 
 
@@ -86,11 +125,20 @@ def _birth_date(rng: random.Random, today: dt.date) -> dt.date:
 
 def _ethnicity(rng: random.Random) -> str:
     table = [
-        (EthnicCategory.WHITE_BRITISH, 70), (EthnicCategory.WHITE_OTHER, 5), (EthnicCategory.WHITE_IRISH, 1),
-        (EthnicCategory.ASIAN_PAKISTANI, 4), (EthnicCategory.ASIAN_INDIAN, 3), (EthnicCategory.ASIAN_BANGLADESHI, 1),
-        (EthnicCategory.BLACK_AFRICAN, 3), (EthnicCategory.BLACK_CARIBBEAN, 2), (EthnicCategory.MIXED_WHITE_BLACK_CARIBBEAN, 1),
-        (EthnicCategory.MIXED_OTHER, 1), (EthnicCategory.CHINESE, 1), (EthnicCategory.OTHER, 1),
-        (EthnicCategory.NOT_STATED, 4), (EthnicCategory.NOT_KNOWN, 3),
+        (EthnicCategory.WHITE_BRITISH, 70),
+        (EthnicCategory.WHITE_OTHER, 5),
+        (EthnicCategory.WHITE_IRISH, 1),
+        (EthnicCategory.ASIAN_PAKISTANI, 4),
+        (EthnicCategory.ASIAN_INDIAN, 3),
+        (EthnicCategory.ASIAN_BANGLADESHI, 1),
+        (EthnicCategory.BLACK_AFRICAN, 3),
+        (EthnicCategory.BLACK_CARIBBEAN, 2),
+        (EthnicCategory.MIXED_WHITE_BLACK_CARIBBEAN, 1),
+        (EthnicCategory.MIXED_OTHER, 1),
+        (EthnicCategory.CHINESE, 1),
+        (EthnicCategory.OTHER, 1),
+        (EthnicCategory.NOT_STATED, 4),
+        (EthnicCategory.NOT_KNOWN, 3),
     ]
     codes, weights = zip(*table, strict=True)
     return str(rng.choices(codes, weights=weights)[0])
@@ -100,11 +148,31 @@ def demo_logins() -> list[DemoLogin]:
     """The sign-ins the demo prints: one per role."""
     return [
         DemoLogin("Referrer (GP)", "gp@demo.linkwell.example", "Dr Helen Marsh", "Millfield Medical Centre"),
-        DemoLogin("Link worker", "linkworker@demo.linkwell.example", "Sam Okafor", "Wellbrook Social Prescribing Service"),
-        DemoLogin("Provider (two organisations)", "provider@demo.linkwell.example", "Pat Fletcher", "Wellbrook Walking Group, Wellbrook Men's Shed"),
+        DemoLogin(
+            "Link worker",
+            "linkworker@demo.linkwell.example",
+            "Sam Okafor",
+            "Wellbrook Social Prescribing Service",
+        ),
+        DemoLogin(
+            "Provider (two organisations)",
+            "provider@demo.linkwell.example",
+            "Pat Fletcher",
+            "Wellbrook Walking Group, Wellbrook Men's Shed",
+        ),
         DemoLogin("Volunteer", "volunteer@demo.linkwell.example", "Joy Mensah", "Wellbrook Volunteer Centre"),
-        DemoLogin("Scheme manager", "manager@demo.linkwell.example", "Priya Shah", "Wellbrook Social Prescribing Service"),
-        DemoLogin("Administrator", "admin@demo.linkwell.example", "Alex Wood", "Wellbrook Social Prescribing Service"),
+        DemoLogin(
+            "Scheme manager",
+            "manager@demo.linkwell.example",
+            "Priya Shah",
+            "Wellbrook Social Prescribing Service",
+        ),
+        DemoLogin(
+            "Administrator",
+            "admin@demo.linkwell.example",
+            "Alex Wood",
+            "Wellbrook Social Prescribing Service",
+        ),
     ]
 
 
@@ -120,15 +188,25 @@ def build_demo(*, people: int = 1000, seed: int = SEED) -> Scheme:
         scheme = Scheme.objects.create(
             slug=DEMO_SLUG,
             name="Wellbrook Social Prescribing",
-            area_description="The town of Wellbrook and the villages of Ashby Marsh, Kelby, Thornton Fen, Little Harrow and Oakmere (fictional)",
+            area_description=(
+                "The town of Wellbrook and the villages of Ashby Marsh, Kelby, Thornton Fen, Little Harrow"
+                " and Oakmere (fictional)"
+            ),
             default_prescription_weeks=12,
             allow_direct_booking=True,
         )
         postcodes = demo_postcodes(rng)
         Postcode.objects.bulk_create(
             [
-                Postcode(postcode=p.postcode, outcode=p.outcode, place=p.place, latitude=p.latitude,
-                         longitude=p.longitude, imd_decile=p.imd_decile, is_demo=True)
+                Postcode(
+                    postcode=p.postcode,
+                    outcode=p.outcode,
+                    place=p.place,
+                    latitude=p.latitude,
+                    longitude=p.longitude,
+                    imd_decile=p.imd_decile,
+                    is_demo=True,
+                )
                 for p in postcodes
             ],
             ignore_conflicts=True,
@@ -143,8 +221,12 @@ def build_demo(*, people: int = 1000, seed: int = SEED) -> Scheme:
 
         def org(name: str, kind: str, outcode: str = "LW1", ods: str = "") -> Organisation:
             return Organisation.objects.create(
-                scheme=scheme, name=name, kind=kind, ods_code=ods, postcode=rng.choice(by_outcode[outcode]),
-                address=f"{rng.randint(1, 80)} {rng.choice(STREETS)}, {next(d.place for d in DISTRICTS if d.outcode == outcode)}",
+                scheme=scheme,
+                name=name,
+                kind=kind,
+                ods_code=ods,
+                postcode=rng.choice(by_outcode[outcode]),
+                address=f"{rng.randint(1, 80)} {rng.choice(STREETS)}, {PLACE_BY_OUTCODE[outcode]}",
                 phone=f"01632 960{rng.randint(0, 999):03d}",  # Ofcom's range reserved for drama
                 email=f"hello@{name.lower().replace(' ', '').replace("'", '')[:24]}.example.org",
             )
@@ -192,7 +274,9 @@ def build_demo(*, people: int = 1000, seed: int = SEED) -> Scheme:
         residents: list[Person] = []
         for _ in range(people):
             sex = rng.choices([Sex.FEMALE, Sex.MALE, Sex.NOT_KNOWN, Sex.INDETERMINATE], weights=[56, 42, 1.5, 0.5])[0]
-            given = rng.choice(GIVEN_FEMALE if sex == Sex.FEMALE else GIVEN_MALE if sex == Sex.MALE else GIVEN_FEMALE + GIVEN_MALE)
+            given = rng.choice(
+                GIVEN_FEMALE if sex == Sex.FEMALE else GIVEN_MALE if sex == Sex.MALE else GIVEN_FEMALE + GIVEN_MALE
+            )
             family = rng.choice(FAMILY)
             district = rng.choices(DISTRICTS, weights=district_weights)[0]
             postcode = rng.choice(by_outcode[district.outcode])
@@ -202,7 +286,10 @@ def build_demo(*, people: int = 1000, seed: int = SEED) -> Scheme:
             n_conditions = rng.choices([0, 1, 2, 3, 4], weights=[30, 30, 22, 12, 6])[0]
             language, interpreter = "English", False
             if rng.random() < 0.06:
-                language, interpreter = rng.choice(["Polish", "Urdu", "Punjabi", "Bengali", "Arabic", "Somali", "Cantonese"]), rng.random() < 0.6
+                language, interpreter = (
+                    rng.choice(["Polish", "Urdu", "Punjabi", "Bengali", "Arabic", "Somali", "Cantonese"]),
+                    rng.random() < 0.6,
+                )
             residents.append(
                 Person(
                     scheme=scheme,
@@ -215,8 +302,12 @@ def build_demo(*, people: int = 1000, seed: int = SEED) -> Scheme:
                     postcode=postcode,
                     latitude=located.latitude,
                     longitude=located.longitude,
-                    phone=f"07700 900{rng.randint(0, 999):03d}" if method != ContactMethod.LETTER or rng.random() < 0.5 else "",
-                    email=f"{given.lower()}.{family.lower().replace("'", '')}{rng.randint(1, 99)}@example.com" if rng.random() < 0.4 or method == ContactMethod.EMAIL else "",
+                    phone=f"07700 900{rng.randint(0, 999):03d}"
+                    if method != ContactMethod.LETTER or rng.random() < 0.5
+                    else "",
+                    email=f"{given.lower()}.{family.lower().replace("'", '')}{rng.randint(1, 99)}@example.com"
+                    if rng.random() < 0.4 or method == ContactMethod.EMAIL
+                    else "",
                     preferred_contact_method=method,
                     interpreter_needed=interpreter,
                     language=language,
@@ -234,15 +325,55 @@ def build_demo(*, people: int = 1000, seed: int = SEED) -> Scheme:
         consents = []
         for person in saved:
             recorded = person.created_at
-            consents.append(Consent(person=person, scope=ConsentScope.REFER, granted=True, method=ConsentMethod.VIA_REFERRER,
-                                    given_by=ConsentGivenBy.PERSON, recorded_at=recorded, recorded_by=gp, recorded_by_organisation=practices[0]))
+            consents.append(
+                Consent(
+                    person=person,
+                    scope=ConsentScope.REFER,
+                    granted=True,
+                    method=ConsentMethod.VIA_REFERRER,
+                    given_by=ConsentGivenBy.PERSON,
+                    recorded_at=recorded,
+                    recorded_by=gp,
+                    recorded_by_organisation=practices[0],
+                )
+            )
             if rng.random() < 0.85:
-                consents.append(Consent(person=person, scope=ConsentScope.SHARE_WITH_PROVIDERS, granted=True, method=ConsentMethod.VERBAL,
-                                        given_by=ConsentGivenBy.PERSON, recorded_at=recorded, recorded_by=link_worker, recorded_by_organisation=link_service))
+                consents.append(
+                    Consent(
+                        person=person,
+                        scope=ConsentScope.SHARE_WITH_PROVIDERS,
+                        granted=True,
+                        method=ConsentMethod.VERBAL,
+                        given_by=ConsentGivenBy.PERSON,
+                        recorded_at=recorded,
+                        recorded_by=link_worker,
+                        recorded_by_organisation=link_service,
+                    )
+                )
             if rng.random() < 0.6:
-                consents.append(Consent(person=person, scope=ConsentScope.EVALUATION, granted=rng.random() < 0.9, method=ConsentMethod.VERBAL,
-                                        given_by=ConsentGivenBy.PERSON, recorded_at=recorded, recorded_by=link_worker, recorded_by_organisation=link_service))
+                consents.append(
+                    Consent(
+                        person=person,
+                        scope=ConsentScope.EVALUATION,
+                        granted=rng.random() < 0.9,
+                        method=ConsentMethod.VERBAL,
+                        given_by=ConsentGivenBy.PERSON,
+                        recorded_at=recorded,
+                        recorded_by=link_worker,
+                        recorded_by_organisation=link_service,
+                    )
+                )
         Consent.objects.bulk_create(consents, batch_size=1000)
-        audit_record(actor=None, action=AuditAction.CREATE, obj=scheme, scheme=scheme,
-                     summary=f"Demo data created: {len(saved)} people, {Organisation.objects.filter(scheme=scheme).count()} organisations")
+        build_demo_directory(scheme, seed=seed)
+        build_demo_referrals(scheme, rng)
+        build_demo_casework(scheme, rng)
+        build_demo_connections(scheme, rng)
+        build_demo_outcomes(scheme, rng)
+        audit_record(
+            actor=None,
+            action=AuditAction.CREATE,
+            obj=scheme,
+            scheme=scheme,
+            summary=f"Demo data created: {len(saved)} people, {len(practices) + len(providers) + 4} organisations",
+        )
     return scheme

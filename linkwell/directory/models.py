@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from linkwell.accounts.models import Organisation, Scheme
+from linkwell.accounts.policies import Capability, can
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from linkwell.accounts.models import Membership
 
 # Past this many months without verification a listing is flagged and drops out of matching, whatever the
 # scheme's (shorter) prompting period.
@@ -40,9 +42,19 @@ def months_before(moment: dt.datetime, months: int) -> dt.datetime:
 
 
 class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
-    def for_scheme(self, scheme: Scheme | int) -> ScopedQuerySet[M]:
+    def for_scheme(self, scheme: Scheme | int) -> Self:
         scheme_id = scheme.pk if isinstance(scheme, Scheme) else scheme
         return self.filter(scheme_id=scheme_id)
+
+
+class LeafRow(models.Model):
+    """A row that belongs to its parent (and through it to a scheme), keeping its HSDS id for round trips."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {getattr(self, 'hsds_id', self.pk)}"
 
 
 # ---------------------------------------------------------------------------------------------- taxonomy
@@ -176,7 +188,7 @@ class Organization(models.Model):
         return self.name
 
 
-class OrganizationIdentifier(models.Model):
+class OrganizationIdentifier(LeafRow):
     """A third-party identifier (charity number, company number) of an organization."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="identifiers")
@@ -200,48 +212,53 @@ class ServiceStatus(models.TextChoices):
 
 
 class ServiceQuerySet(ScopedQuerySet["Service"]):
-    def active(self) -> ServiceQuerySet:
+    def active(self) -> Self:
         """Services whose status is active, in an active scheme: what the public directory and API show."""
-        return self.filter(status=ServiceStatus.ACTIVE, scheme__is_active=True)  # type: ignore[return-value]
+        return self.filter(status=ServiceStatus.ACTIVE, scheme__is_active=True)
 
-    def _older_than(self, months_for: dict[int, int], now: dt.datetime) -> Q:
-        """Rows whose verification clock (last verified, or created when never verified) is older than the
-        per-scheme number of months."""
-        condition = Q(pk__in=[])
-        for scheme_id, months in months_for.items():
-            condition |= Q(scheme_id=scheme_id, _verified_clock__lt=months_before(now, months))
-        return condition
+    @staticmethod
+    def _clock_before(moment: dt.datetime) -> Q:
+        """The verification clock (last verified, or added when never verified) is earlier than `moment`."""
+        return Q(last_verified_at__lt=moment) | Q(last_verified_at__isnull=True, created_at__lt=moment)
 
-    def _with_clock(self) -> ServiceQuerySet:
-        return self.alias(_verified_clock=Coalesce("last_verified_at", "created_at"))  # type: ignore[return-value]
-
-    def needs_verification(self, now: dt.datetime | None = None) -> ServiceQuerySet:
+    def needs_verification(self, now: dt.datetime | None = None) -> Self:
         """Listings not verified within their scheme's `listing_verify_months`: the provider is prompted."""
         now = now or timezone.now()
-        months = dict(Scheme.objects.values_list("id", "listing_verify_months"))
-        return self._with_clock().filter(self._older_than(months, now))
+        condition = Q(pk__in=[])
+        for scheme_id, months in Scheme.objects.values_list("id", "listing_verify_months"):
+            condition |= Q(scheme_id=scheme_id) & self._clock_before(months_before(now, months))
+        return self.filter(condition)
 
-    def stale(self, now: dt.datetime | None = None) -> ServiceQuerySet:
+    def stale(self, now: dt.datetime | None = None) -> Self:
         """Listings not verified for STALE_AFTER_MONTHS: flagged and left out of matching."""
-        now = now or timezone.now()
-        return self._with_clock().filter(_verified_clock__lt=months_before(now, STALE_AFTER_MONTHS))
+        return self.filter(self._clock_before(months_before(now or timezone.now(), STALE_AFTER_MONTHS)))
 
-    def not_stale(self, now: dt.datetime | None = None) -> ServiceQuerySet:
-        now = now or timezone.now()
-        return self._with_clock().exclude(_verified_clock__lt=months_before(now, STALE_AFTER_MONTHS))
+    def not_stale(self, now: dt.datetime | None = None) -> Self:
+        return self.exclude(self._clock_before(months_before(now or timezone.now(), STALE_AFTER_MONTHS)))
 
-    def matchable(self, now: dt.datetime | None = None) -> ServiceQuerySet:
+    def matchable(self, now: dt.datetime | None = None) -> Self:
         """What matching may offer: active and not stale."""
         return self.active().not_stale(now)
 
-    def provided_by(self, organisation: Organisation | int) -> ServiceQuerySet:
+    def provided_by(self, organisation: Organisation | int) -> Self:
         """Services a Linkwell provider organisation keeps up to date."""
         organisation_id = organisation.pk if isinstance(organisation, Organisation) else organisation
-        return self.filter(provider_id=organisation_id)  # type: ignore[return-value]
+        return self.filter(provider_id=organisation_id)
 
-    def with_details(self) -> ServiceQuerySet:
+    def editable_by(self, membership: Membership | None) -> Self:
+        """Listings the membership may change: its scheme's for directory managers, its own for providers."""
+        if membership is None:
+            return self.none()
+        in_scheme = self.filter(scheme_id=membership.organisation.scheme_id)
+        if can(membership, Capability.DIRECTORY_MANAGE):
+            return in_scheme
+        if can(membership, Capability.DIRECTORY_EDIT_OWN):
+            return in_scheme.filter(provider_id=membership.organisation_id)
+        return self.none()
+
+    def with_details(self) -> Self:
         """Everything a full ORUK service object needs, in a fixed number of queries."""
-        return self.select_related("organization", "scheme").prefetch_related(  # type: ignore[return-value]
+        return self.select_related("organization", "scheme").prefetch_related(
             "organization__identifiers",
             "schedules",
             "service_areas",
@@ -387,7 +404,7 @@ class Location(models.Model):
         return self.name or str(self.hsds_id)
 
 
-class Address(models.Model):
+class Address(LeafRow):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="addresses")
     hsds_id = models.UUIDField(default=uuid.uuid4, db_index=True)
     attention = models.CharField(max_length=200, blank=True)
@@ -405,7 +422,7 @@ class Address(models.Model):
         verbose_name_plural = "addresses"
 
 
-class Accessibility(models.Model):
+class Accessibility(LeafRow):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="accessibility")
     hsds_id = models.UUIDField(default=uuid.uuid4, db_index=True)
     description = models.TextField(blank=True)
@@ -420,10 +437,8 @@ class Accessibility(models.Model):
 
 
 class ServiceAtLocationQuerySet(ScopedQuerySet["ServiceAtLocation"]):
-    def active(self) -> ServiceAtLocationQuerySet:
-        return self.filter(  # type: ignore[return-value]
-            service__status=ServiceStatus.ACTIVE, service__scheme__is_active=True
-        )
+    def active(self) -> Self:
+        return self.filter(service__status=ServiceStatus.ACTIVE, service__scheme__is_active=True)
 
 
 class ServiceAtLocation(models.Model):
@@ -448,7 +463,7 @@ class ServiceAtLocation(models.Model):
 # ---------------------------------------------------------------------------------------------- leaf rows
 
 
-class Contact(models.Model):
+class Contact(LeafRow):
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
     hsds_id = models.UUIDField(default=uuid.uuid4, db_index=True)
     name = models.CharField(max_length=200, blank=True)
@@ -460,7 +475,7 @@ class Contact(models.Model):
         ordering = ["id"]
 
 
-class Phone(models.Model):
+class Phone(LeafRow):
     """A phone number of a service, a location or a service contact."""
 
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
@@ -476,7 +491,7 @@ class Phone(models.Model):
         ordering = ["id"]
 
 
-class Language(models.Model):
+class Language(LeafRow):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="languages")
     hsds_id = models.UUIDField(default=uuid.uuid4, db_index=True)
     name = models.CharField(max_length=100, blank=True)
@@ -492,7 +507,7 @@ class Frequency(models.TextChoices):
     MONTHLY = "MONTHLY", "Monthly"
 
 
-class Schedule(models.Model):
+class Schedule(LeafRow):
     """When a service (or a service at one location) runs, as an iCalendar-style recurrence (HSDS 3)."""
 
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules")
@@ -523,7 +538,7 @@ class Schedule(models.Model):
         return [part.strip()[-2:].upper() for part in self.byday.split(",") if part.strip()]
 
 
-class ServiceArea(models.Model):
+class ServiceArea(LeafRow):
     """Where a phone, online or home-visit service is available."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
@@ -539,7 +554,7 @@ class ServiceArea(models.Model):
         ordering = ["id"]
 
 
-class CostOption(models.Model):
+class CostOption(LeafRow):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
     hsds_id = models.UUIDField(default=uuid.uuid4, db_index=True)
     valid_from = models.DateField(null=True, blank=True)
@@ -553,7 +568,7 @@ class CostOption(models.Model):
         ordering = ["id"]
 
 
-class Funding(models.Model):
+class Funding(LeafRow):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="funding")
     hsds_id = models.UUIDField(default=uuid.uuid4, db_index=True)
     source = models.TextField(blank=True)
@@ -562,13 +577,11 @@ class Funding(models.Model):
         ordering = ["id"]
 
 
-class Attribute(models.Model):
+class Attribute(LeafRow):
     """A taxonomy term attached to a service or a location (HSDS attribute)."""
 
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="attributes")
-    location = models.ForeignKey(
-        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="attributes"
-    )
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="attributes")
     hsds_id = models.UUIDField(default=uuid.uuid4, db_index=True)
     taxonomy_term = models.ForeignKey(TaxonomyTerm, on_delete=models.PROTECT, related_name="attributes")
     link_type = models.CharField(max_length=100, blank=True)
@@ -649,8 +662,8 @@ class ProblemStatus(models.TextChoices):
 
 
 class ProblemReportQuerySet(ScopedQuerySet["ProblemReport"]):
-    def open(self) -> ProblemReportQuerySet:
-        return self.filter(status=ProblemStatus.OPEN)  # type: ignore[return-value]
+    def open(self) -> Self:
+        return self.filter(status=ProblemStatus.OPEN)
 
 
 class ProblemReport(models.Model):

@@ -19,32 +19,39 @@ from .lexicon import CONDITIONS, condition_label, normalise
 
 Sex = Literal["female", "male"]
 
+_WHO = r"(?:older |younger |young |local |retired |working[- ]age |isolated |lonely |all )?"
+_GATHERING = r"(?:group|shed|club|health|walking|walk|choir|space|circle|breakfast|cafe|café|football|sessions?)"
 _MALE = re.compile(
     r"\b(?:men|males?|gentlemen|dads|fathers)[ -]only\b"
     r"|\bonly (?:for )?(?:men|males)\b"
-    r"|\bfor (?:older |younger |young |local |retired |working[- ]age |isolated |lonely |all )?(?:men|males|gentlemen|dads|fathers)\b"
-    r"|\b(?:men|gentlemen|dads|fathers)'?s? (?:group|shed|club|health|walking|walk|choir|space|circle|breakfast|cafe|café|football|sessions?)\b"
+    rf"|\bfor {_WHO}(?:men|males|gentlemen|dads|fathers)\b"
+    rf"|\b(?:men|gentlemen|dads|fathers)'?s? {_GATHERING}\b"
     r"|\bmen (?:aged|over)\b"
 )
 _FEMALE = re.compile(
     r"\b(?:women|females?|ladies|mums|mothers|girls)[ -]only\b"
     r"|\bonly (?:for )?(?:women|females|ladies)\b"
-    r"|\bfor (?:older |younger |young |local |retired |working[- ]age |isolated |lonely |all )?(?:women|females|ladies|mums|mothers|girls)\b"
-    r"|\b(?:women|ladies|mums|mothers|girls)'?s? (?:group|shed|club|health|walking|walk|choir|space|circle|breakfast|cafe|café|football|sessions?)\b"
+    rf"|\bfor {_WHO}(?:women|females|ladies|mums|mothers|girls)\b"
+    rf"|\b(?:women|ladies|mums|mothers|girls)'?s? {_GATHERING}\b"
     r"|\bwomen (?:aged|over)\b"
 )
-_BOTH_SEXES = re.compile(r"\b(?:men and women|women and men|males and females|females and males|all genders|any gender)\b")
+_BOTH_SEXES = re.compile(
+    r"\b(?:men and women|women and men|males and females|females and males|all genders|any gender)\b"
+)
 
 _AGE_MIN = [
     re.compile(r"\b(?:over|aged over|over the age of|older than)\s+(\d{2})'?s?\b"),
-    re.compile(r"\b(\d{2})\s*(?:\+|plus\b|and over\b|and above\b|or over\b|or older\b|years and over\b|years or over\b)"),
+    re.compile(
+        r"\b(\d{2})\s*(?:\+|plus\b|and over\b|and above\b|or over\b|or older\b|years and over\b|years or over\b)"
+    ),
     re.compile(r"\baged (\d{2}) (?:and|or) (?:over|above|older)\b"),
 ]
 _AGE_MAX = [
     re.compile(r"\b(?:under|aged under|below|younger than|under the age of)\s+(\d{1,2})'?s?\b"),
 ]
 _AGE_RANGE = re.compile(
-    r"\b(?:aged|ages|age|young people|children|adults|for|between)\s+(?:of\s+)?(?:between\s+)?(\d{1,2})\s*(?:-|–|—|to|and)\s*(\d{1,3})\b"
+    r"\b(?:aged|ages|age|young people|children|adults|for|between)\s+(?:of\s+)?(?:between\s+)?"
+    r"(\d{1,2})\s*(?:-|–|—|to|and)\s*(\d{1,3})\b"
     r"|\b(\d{1,2})\s*(?:-|–|—|to)\s*(\d{1,3})\s*(?:year olds|years old|years|yrs|y/o)\b"
 )
 _ADULTS = re.compile(r"\b(?:adults only|for adults|adults aged|adults \(18)\b")
@@ -53,11 +60,15 @@ _COND_ALT = "|".join(f"(?:{pattern})" for _, pattern in CONDITIONS.values())
 _CONDITION_RESTRICTIVE = re.compile(
     r"\b(?:for|supporting|support for|open to|anyone|people|adults|those|men|women|patients|someone)\b"
     r"(?:\s+\w+){0,3}?\s+(?:living with|with|diagnosed with|who have|who has|affected by|recovering from|after)\s+"
-    rf"(?:a |an |early[- ]stage |mild |diagnosis of |a diagnosis of )*(?P<c1>{_COND_ALT})(?![- ]?(?:friendly|aware))"
-    rf"|(?P<c2>{_COND_ALT})[ -]+(?:support group|café|cafe|group|club|choir|peer support|patients|survivors|"
+    r"(?:a |an |early[- ]stage |mild |diagnosis of |a diagnosis of )*"
+    rf"(?P<c1>{_COND_ALT})(?![- ]?(?:friendly|aware))"
+    rf"|(?P<c2>{_COND_ALT})[ -]+(?:uk |society |association |peer )?"
+    r"(?:support group|café|cafe|group|club|choir|peer support|patients|survivors|"
     r"programme|rehab\w*|service|class|classes|exercise class)\b"
 )
-_FAMILY_TOO = re.compile(r"\b(?:and|or) (?:their |his |her )?(?:carers?|families|family|loved ones|partners)\b|\baffected by\b")
+_FAMILY_TOO = re.compile(
+    r"\b(?:and|or) (?:their |his |her )?(?:carers?|families|family|loved ones|partners)\b|\baffected by\b"
+)
 _CARERS = re.compile(
     r"\b(?:for|supporting|support for|open to)\s+(?:unpaid |young |adult |family |older )*carers\b"
     r"|\bcarers?'? (?:group|café|cafe|centre|center|support|club|only|breaks?|hub|network|drop[- ]in)\b"
@@ -66,10 +77,11 @@ _CARERS = re.compile(
     r"|\bwho (?:care|cares) for\b"
 )
 _BEREAVED = re.compile(
-    r"\bbereave(?:ment|d)\b"
-    r"|\bgrief\b"
-    r"|\bwidow(?:s|ed|ers)?\b"
-    r"|\bwho have lost (?:a|someone|their)\b"
+    r"\bfor (?:people who are |anyone )?bereaved\b"
+    r"|\bbereaved (?:people|adults|families|parents|partners|children)\b"
+    r"|\b(?:bereavement|grief) (?:café|cafe|group|support group|support|drop[- ]in|service|counselling|circle)\b"
+    r"|\bwidow(?:s|ed|ers)?'?s? (?:group|club|café|cafe)\b|\bfor widow"
+    r"|\bwho (?:have|has) (?:lost|been bereaved)\b"
 )
 
 

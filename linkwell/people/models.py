@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from linkwell.accounts.models import Organisation, Role, Scheme
@@ -77,19 +77,49 @@ class LongTermCondition(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Connection statuses from "sent" on (linkwell.connections.models.SENT_OR_LATER, repeated here because
+# people sits below connections and must not import it).
+CONNECTION_SENT_OR_LATER = ("sent", "accepted", "waitlisted", "declined", "attending", "completed", "stopped")
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, membership: Membership | None) -> PersonQuerySet:
-        """People the acting membership may see: the whole scheme for link workers and managers, a
-        referrer's own practice's patients and people it added, nobody for other roles (providers and
-        volunteers see people only through the connections and assignments made to them)."""
-        if membership is None or not can(membership, Capability.PERSON_VIEW):
+        """People the acting membership may reach. Link workers, scheme managers and admins: their whole scheme.
+        Referrers: their practice's patients and people their organisation added or referred. Providers: people
+        with a connection sent to their services while consent to share is in force. Volunteers: people they
+        accompany. Providers and volunteers hold no PERSON_VIEW, so the full person pages stay closed to them;
+        this scope serves their connection and assignment pages, which show only what they need."""
+        if membership is None or not membership.is_active:
             return self.none()
         in_scheme = self.filter(scheme_id=membership.organisation.scheme_id)
+        if membership.role == Role.VOLUNTEER:
+            # Accompaniments live in linkwell.connections; lookups by relation name keep people below it.
+            accompanied = Person.objects.filter(connections__accompaniments__volunteer_id=membership.pk)
+            return in_scheme.filter(pk__in=accompanied.values("pk"))
+        if membership.role == Role.PROVIDER:
+            connected = Person.objects.filter(
+                connections__service__provider_id=membership.organisation_id,
+                connections__status__in=CONNECTION_SENT_OR_LATER,
+            )
+            # The latest consent to share with providers must be granted and not withdrawn.
+            latest_share = Consent.objects.filter(
+                person_id=OuterRef("pk"), scope=ConsentScope.SHARE_WITH_PROVIDERS
+            ).order_by("-recorded_at", "-id")
+            return (
+                in_scheme.filter(pk__in=connected.values("pk"))
+                .alias(
+                    _share_granted=Subquery(latest_share.values("granted")[:1]),
+                    _share_withdrawn_at=Subquery(latest_share.values("withdrawn_at")[:1]),
+                )
+                .filter(_share_granted=True, _share_withdrawn_at__isnull=True)
+            )
+        if not can(membership, Capability.PERSON_VIEW):
+            return self.none()
         if membership.role in SCHEME_WIDE_ROLES:
             return in_scheme
         if membership.role == Role.REFERRER:
-            # People the organisation referred, through the reverse relation that linkwell.referrals adds
-            # (a lookup by name, so people never imports referrals); a subquery avoids duplicate rows.
+            # People the organisation referred, by the reverse relation linkwell.referrals adds (by name, so
+            # people never imports referrals); a subquery avoids duplicate rows.
             referred = Person.objects.filter(referrals__referring_organisation_id=membership.organisation_id)
             return in_scheme.filter(
                 Q(registered_practice_id=membership.organisation_id)

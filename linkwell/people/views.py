@@ -138,6 +138,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consent_rows": consent_rows,
             "can_edit": can(membership, Capability.PERSON_EDIT),
             "can_record_consent": can(membership, Capability.CONSENT_RECORD),
+            "can_refer": can(membership, Capability.REFERRAL_CREATE),
+            "can_direct_book": person.scheme.allow_direct_booking and can(membership, Capability.DIRECT_BOOKING),
         },
     )
 

@@ -136,8 +136,12 @@ def referral_accept(*, actor: Membership, referral: Referral, assigned_to: Membe
     """Accept a received referral and assign it to a link worker."""
     _check_link_worker(referral, assigned_to)
     return _transition(
-        actor=actor, referral=referral, to_status=S.ACCEPTED, capability=Capability.REFERRAL_TRIAGE,
-        note=note, assigned_to=assigned_to,
+        actor=actor,
+        referral=referral,
+        to_status=S.ACCEPTED,
+        capability=Capability.REFERRAL_TRIAGE,
+        note=note,
+        assigned_to=assigned_to,
     )
 
 
@@ -148,8 +152,12 @@ def referral_reject(*, actor: Membership, referral: Referral, reason: RejectionR
     if reason == RejectionReason.OTHER and not note.strip():
         raise ValueError("Explain the reason in the note")
     return _transition(
-        actor=actor, referral=referral, to_status=S.REJECTED, capability=Capability.REFERRAL_TRIAGE,
-        reason=str(reason), note=note,
+        actor=actor,
+        referral=referral,
+        to_status=S.REJECTED,
+        capability=Capability.REFERRAL_TRIAGE,
+        reason=str(reason),
+        note=note,
     )
 
 
@@ -163,7 +171,10 @@ def referral_record_contacted(*, actor: Membership, referral: Referral, note: st
 def referral_mark_unable_to_contact(*, actor: Membership, referral: Referral, note: str = "") -> Referral:
     """Record that contact attempts have not reached the person."""
     return _transition(
-        actor=actor, referral=referral, to_status=S.UNABLE_TO_CONTACT, capability=Capability.REFERRAL_MANAGE,
+        actor=actor,
+        referral=referral,
+        to_status=S.UNABLE_TO_CONTACT,
+        capability=Capability.REFERRAL_MANAGE,
         note=note,
     )
 
@@ -214,8 +225,12 @@ def referral_resume(*, actor: Membership, referral: Referral, note: str = "") ->
         if locked.status != S.ON_HOLD:
             raise TransitionNotAllowed(locked, locked.status, RESUME_LABEL)
         return _transition(
-            actor=actor, referral=referral, to_status=status_before_hold(locked),
-            capability=Capability.REFERRAL_MANAGE, note=note, resuming=True,
+            actor=actor,
+            referral=referral,
+            to_status=status_before_hold(locked),
+            capability=Capability.REFERRAL_MANAGE,
+            note=note,
+            resuming=True,
         )
 
 
@@ -224,8 +239,12 @@ def referral_close(*, actor: Membership, referral: Referral, reason: ClosureReas
     if reason not in ClosureReason.values:
         raise ValueError(f"Unknown closure reason {reason!r}")
     return _transition(
-        actor=actor, referral=referral, to_status=S.CLOSED, capability=Capability.REFERRAL_MANAGE,
-        reason=str(reason), note=note,
+        actor=actor,
+        referral=referral,
+        to_status=S.CLOSED,
+        capability=Capability.REFERRAL_MANAGE,
+        reason=str(reason),
+        note=note,
     )
 
 

@@ -32,6 +32,22 @@ class Status(models.TextChoices):
     REOPENED = "reopened", "Reopened"
 
 
+# NHS.UK tag colours, so a status reads the same on every page.
+STATUS_COLOURS = {
+    Status.RECEIVED: "blue",
+    Status.ACCEPTED: "aqua-green",
+    Status.REJECTED: "red",
+    Status.CONTACTED: "aqua-green",
+    Status.UNABLE_TO_CONTACT: "orange",
+    Status.ASSESSED: "purple",
+    Status.ACTIVE: "green",
+    Status.FOLLOW_UP: "purple",
+    Status.ON_HOLD: "yellow",
+    Status.CLOSED: "grey",
+    Status.REOPENED: "pink",
+}
+
+
 class ClosureReason(models.TextChoices):
     """The closed-loop vocabulary referrers know (DESIGN.md §2)."""
 
@@ -124,9 +140,9 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.filter(status=Status.RECEIVED).order_by(urgent_first, "received_at", "id")
 
     def with_derived_status(self) -> ReferralQuerySet:
-        """Annotate `derived_status`: the target state of each referral's latest event."""
+        """Annotate `event_status`: the target state of each referral's latest event."""
         latest = ReferralEvent.objects.filter(referral=OuterRef("pk")).order_by("-at", "-id")
-        return self.annotate(derived_status=Subquery(latest.values("to_status")[:1]))
+        return self.annotate(event_status=Subquery(latest.values("to_status")[:1]))
 
 
 class Referral(models.Model):
@@ -200,6 +216,10 @@ class Referral(models.Model):
         return [labels.get(code, code) for code in self.needs]
 
     @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS.get(Status(self.status), "grey")
+
+    @property
     def is_urgent(self) -> bool:
         return self.urgency == Urgency.URGENT
 
@@ -225,7 +245,9 @@ class ReferralEvent(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -254,6 +276,10 @@ class ReferralEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Referral events are immutable")
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS.get(Status(self.to_status), "grey")
 
     @property
     def reason_label(self) -> str:

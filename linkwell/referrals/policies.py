@@ -21,8 +21,8 @@ def referrals_for(membership: Membership | None) -> ReferralQuerySet:
 def get_referral_for(membership: Membership | None, pk: int) -> Referral:
     """One referral in the membership's scope, or 404."""
     try:
-        return referrals_for(membership).select_related("person", "referring_organisation", "assigned_to__user").get(
-            pk=pk
+        return (
+            referrals_for(membership).select_related("person", "referring_organisation", "assigned_to__user").get(pk=pk)
         )
     except Referral.DoesNotExist:
         raise Http404("No such referral") from None

@@ -18,7 +18,7 @@ from linkwell.accounts.models import AuditAction, Membership, Organisation, Orga
 from linkwell.accounts.policies import Capability, require
 from linkwell.accounts.services import audit_record
 from linkwell.people.models import Consent, ConsentGivenBy, ConsentMethod, ConsentScope, ContactMethod, Person
-from linkwell.people.services import consent_record
+from linkwell.people.services import consent_record, person_create
 from linkwell.places.postcodes import coordinates_for
 
 from .models import (
@@ -130,7 +130,9 @@ def _new_referral(
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
     )
-    referral.full_clean(exclude=["person", "scheme", "referring_organisation", "referred_by"], validate_constraints=False)
+    referral.full_clean(
+        exclude=["person", "scheme", "referring_organisation", "referred_by"], validate_constraints=False
+    )
     referral.save()
     ReferralEvent.objects.create(
         referral=referral,
@@ -143,6 +145,35 @@ def _new_referral(
         to_status=Status.RECEIVED,
     )
     return referral
+
+
+class PersonMismatch(ValueError):
+    """The NHS number sent belongs to a recorded person with a different date of birth."""
+
+
+def person_for_referral(*, actor: Membership, values: dict[str, Any]) -> Person:
+    """The scheme's record of this person (same NHS number, else same name, birth date and postcode), or a new one."""
+    in_scheme = Person.objects.filter(scheme_id=actor.organisation.scheme_id)
+    nhs_number = values.get("nhs_number") or ""
+    if nhs_number:
+        by_number = in_scheme.filter(nhs_number=nhs_number).first()
+        if by_number is not None:
+            if by_number.date_of_birth != values["date_of_birth"]:
+                raise PersonMismatch("This NHS number is recorded with a different date of birth")
+            return by_number
+    same = (
+        in_scheme.filter(
+            given_name__iexact=values["given_name"].strip(),
+            family_name__iexact=values["family_name"].strip(),
+            date_of_birth=values["date_of_birth"],
+            postcode=values["postcode"],
+        )
+        .order_by("pk")
+        .first()
+    )
+    if same is not None:
+        return same
+    return person_create(actor=actor, values=values)
 
 
 def referral_create(
@@ -168,8 +199,12 @@ def referral_create(
     if not consent_to_refer:
         raise ConsentRequired("A referral needs the person's agreement to be referred")
     details = ReferralDetails(
-        needs=needs, reason_text=reason_text, what_matters=what_matters, urgency=urgency,
-        safeguarding=safeguarding, safeguarding_details=safeguarding_details,
+        needs=needs,
+        reason_text=reason_text,
+        what_matters=what_matters,
+        urgency=urgency,
+        safeguarding=safeguarding,
+        safeguarding_details=safeguarding_details,
     ).validated()
     if channel not in Channel.values:
         raise ValueError(f"Unknown channel {channel!r}")
@@ -181,12 +216,20 @@ def referral_create(
     try:
         with transaction.atomic():
             consent_record(
-                actor=actor, person=person, scope=ConsentScope.REFER, granted=True,
-                method=ConsentMethod.VIA_REFERRER, given_by=ConsentGivenBy.PERSON,
+                actor=actor,
+                person=person,
+                scope=ConsentScope.REFER,
+                granted=True,
+                method=ConsentMethod.VIA_REFERRER,
+                given_by=ConsentGivenBy.PERSON,
             )
             consent_record(
-                actor=actor, person=person, scope=ConsentScope.SHARE_WITH_PROVIDERS, granted=consent_to_share,
-                method=ConsentMethod.VIA_REFERRER, given_by=ConsentGivenBy.PERSON,
+                actor=actor,
+                person=person,
+                scope=ConsentScope.SHARE_WITH_PROVIDERS,
+                granted=consent_to_share,
+                method=ConsentMethod.VIA_REFERRER,
+                given_by=ConsentGivenBy.PERSON,
             )
             referral = _new_referral(
                 scheme_id=actor.organisation.scheme_id,
@@ -266,8 +309,13 @@ def self_referral_create(
             now = timezone.now()
             for scope, granted in ((ConsentScope.REFER, True), (ConsentScope.SHARE_WITH_PROVIDERS, consent_to_share)):
                 consent = Consent(
-                    person=person, scope=scope, granted=granted, method=ConsentMethod.ELECTRONIC,
-                    given_by=ConsentGivenBy.PERSON, recorded_at=now, recorded_by=user,
+                    person=person,
+                    scope=scope,
+                    granted=granted,
+                    method=ConsentMethod.ELECTRONIC,
+                    given_by=ConsentGivenBy.PERSON,
+                    recorded_at=now,
+                    recorded_by=user,
                     recorded_by_organisation=organisation,
                 )
                 consent.full_clean(exclude=["creation_key"])
@@ -285,18 +333,34 @@ def self_referral_create(
                 fingerprint="",
             )
             audit_record(
-                actor=None, user=user, scheme=scheme, action=AuditAction.CREATE, obj=referral,
-                person_id=person.pk, summary="Self-referral received from the public form", request=request,
+                actor=None,
+                user=user,
+                scheme=scheme,
+                action=AuditAction.CREATE,
+                obj=referral,
+                person_id=person.pk,
+                summary="Self-referral received from the public form",
+                request=request,
             )
     except IntegrityError:
-        winner = Referral.objects.filter(scheme=scheme, referring_organisation__isnull=True, idempotency_key=key).first()
+        winner = Referral.objects.filter(
+            scheme=scheme, referring_organisation__isnull=True, idempotency_key=key
+        ).first()
         if key and winner is not None:
             return winner
         raise
     return referral
 
 
-SELF_PERSON_FIELDS = ("given_name", "family_name", "date_of_birth", "postcode", "phone", "email", "preferred_contact_method")
+SELF_PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "postcode",
+    "phone",
+    "email",
+    "preferred_contact_method",
+)
 
 
 def _find_or_add_self_referrer(*, scheme: Scheme, values: dict[str, Any], user: User) -> Person:
@@ -316,7 +380,11 @@ def _find_or_add_self_referrer(*, scheme: Scheme, values: dict[str, Any], user: 
         return match
     person = Person(scheme=scheme, created_by=user, created_by_organisation=None)
     for name in SELF_PERSON_FIELDS:
-        setattr(person, name, values.get(name, "") if name != "preferred_contact_method" else values.get(name) or ContactMethod.PHONE)
+        setattr(
+            person,
+            name,
+            values.get(name, "") if name != "preferred_contact_method" else values.get(name) or ContactMethod.PHONE,
+        )
     person.given_name = person.given_name.strip()
     person.family_name = person.family_name.strip()
     coords = coordinates_for(person.postcode)
@@ -324,7 +392,12 @@ def _find_or_add_self_referrer(*, scheme: Scheme, values: dict[str, Any], user: 
     person.full_clean(exclude=["creation_key"])
     person.save()
     audit_record(
-        actor=None, user=user, scheme=scheme, action=AuditAction.CREATE, obj=person, person_id=person.pk,
+        actor=None,
+        user=user,
+        scheme=scheme,
+        action=AuditAction.CREATE,
+        obj=person,
+        person_id=person.pk,
         summary=f"Added {person.full_name} from a self-referral",
     )
     return person
@@ -333,6 +406,10 @@ def _find_or_add_self_referrer(*, scheme: Scheme, values: dict[str, Any], user: 
 def referral_viewed(*, actor: Membership, referral: Referral, request: HttpRequest | None = None) -> None:
     """Audit a read of a referral (it carries the person's personal data)."""
     audit_record(
-        actor=actor, action=AuditAction.VIEW, obj=referral, person_id=referral.person_id,
-        summary="Viewed referral", request=request,
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=referral,
+        person_id=referral.person_id,
+        summary="Viewed referral",
+        request=request,
     )

@@ -41,6 +41,7 @@ def assert_access_matrix(
     allowed = set(allowed)
     owning = getattr(cast, owner)
     other = cast.south if owner == "north" else cast.north
+    other_name = "south" if owner == "north" else "north"
     failures: list[str] = []
     for role in (*ROLE_NAMES, "other_referrer"):
         status = status_for(client, owning.member(role), url, method, data)
@@ -51,9 +52,7 @@ def assert_access_matrix(
     for role in ROLE_NAMES:
         status = status_for(client, other.member(role), url, method, data)
         if status not in refused:
-            failures.append(
-                f"{'south' if owner == 'north' else 'north'}.{role} (other scheme) should be refused {url}, got {status}"
-            )
+            failures.append(f"{other_name}.{role} (other scheme) should be refused {url}, got {status}")
     client.logout()
     assert not failures, "Access matrix failures:\n" + "\n".join(failures)
 

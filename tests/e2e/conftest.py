@@ -18,7 +18,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 # Playwright waits this long for an element or a navigation; a page of this app renders in milliseconds,
 # so a long wait only ever means a broken journey.
-expect.set_options(timeout=10_000)
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +48,7 @@ def base_url(live_server: LiveServer) -> str:
 def keep_to(context: BrowserContext, base_url: str) -> BrowserContext:
     """Abort every request that leaves the live server: no network in tests, and no hang on web fonts."""
     context.route(lambda url: not url.startswith(base_url + "/"), lambda route: route.abort())
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(15_000)
     return context
 
 

@@ -37,6 +37,8 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
 
 def axe_check(page: Page) -> None:
     """Fail the test if axe-core finds a serious or critical accessibility problem on the page."""
+    # After a click the new page's heading can be in the DOM before its styles and scripts have run.
+    page.wait_for_load_state("load")
     violations = axe_violations(page)
     assert not violations, f"Accessibility problems on {page.url}:\n{describe_violations(violations)}"
 
@@ -51,10 +53,22 @@ def sign_in(page: Page, membership: Membership, password: str = PASSWORD) -> Non
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
+def choose_from_menu(page: Page, name: str) -> None:
+    """Follow a header menu link the way a person would: through "More" when the header has folded it away."""
+    page.wait_for_load_state("load")  # the header folds its links into "More" once its script has run
+    menu = page.get_by_role("navigation", name="Menu")
+    more = menu.get_by_role("button", name="More")
+    if more.is_visible():
+        more.click()
+        axe_check(page)
+    menu.get_by_role("link", name=name, exact=True).click()
+
+
 def expect_heading(page: Page, text: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(text)
 
 
 def horizontal_overflow(page: Page) -> int:
     """How many CSS pixels the page is wider than the window (0 when nothing scrolls sideways)."""
+    page.wait_for_load_state("load")
     return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))

@@ -12,16 +12,26 @@ def seed(apps, schema_editor):
         taxonomy, _ = Taxonomy.objects.update_or_create(
             scheme=None,
             hsds_id=vocabulary.hsds_id,
-            defaults={"name": vocabulary.name, "description": vocabulary.description, "uri": vocabulary.uri,
-                      "version": "1"},
+            defaults={
+                "name": vocabulary.name,
+                "description": vocabulary.description,
+                "uri": vocabulary.uri,
+                "version": "1",
+            },
         )
         for term in vocabulary.terms:
             TaxonomyTerm.objects.update_or_create(
                 scheme=None,
                 hsds_id=vocabulary.term_hsds_id(term.code),
-                defaults={"taxonomy": taxonomy, "code": term.code, "name": term.name,
-                          "description": term.description, "term_uri": vocabulary.term_uri(term.code),
-                          "kind": vocabulary.kind, "language": "en"},
+                defaults={
+                    "taxonomy": taxonomy,
+                    "code": term.code,
+                    "name": term.name,
+                    "description": term.description,
+                    "term_uri": vocabulary.term_uri(term.code),
+                    "kind": vocabulary.kind,
+                    "language": "en",
+                },
             )
 
 

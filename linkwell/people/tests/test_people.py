@@ -251,9 +251,7 @@ def test_access_matrix_for_people_pages(client: Client, cast: Cast) -> None:
         reverse("people:consent_add", args=[person.pk]),
         allowed={"referrer", "link_worker", "admin"},
     )
-    assert_role_access(
-        client, cast, reverse("people:search"), allowed=everyone_who_sees | {"other_referrer", "provider"}
-    )
+    assert_role_access(client, cast, reverse("people:search"), allowed=everyone_who_sees | {"other_referrer"})
     assert_role_access(
         client, cast, reverse("people:create"), allowed={"referrer", "other_referrer", "link_worker", "admin"}
     )

@@ -1,0 +1,308 @@
+"""Directory search shared by the public directory and the in-app service search.
+
+Plain functions returning QuerySets and pages. Every filter and the distance ordering run in the database;
+only the exact distance of the rows on the page is worked out in Python. A page costs a fixed number of
+queries whatever its size (count, rows, prefetches).
+
+Two definitions live here and nowhere else:
+- **Free**: no cost option asks for money (amount > 0) and the fees text names no price in pounds.
+- **Step-free**: one of the service's locations has accessibility text that mentions step-free or level
+  access, or wheelchairs ("wheelchair accessible", "wheelchair users welcome").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.expressions import ExpressionWrapper
+
+from linkwell.accounts.models import Scheme
+
+from .models import (
+    Accessibility,
+    Attribute,
+    CostOption,
+    Location,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceQuerySet,
+    TaxonomyTerm,
+    TermKind,
+)
+
+PER_PAGE = 20
+# A postcode search without a chosen distance looks this far: beyond it a resident is better served by
+# another scheme's directory, and an unbounded distance sort would scan every listing.
+DEFAULT_MAX_KM = 10.0
+MAX_WORDS = 6
+EARTH_RADIUS_KM = 6371.0
+KM_PER_DEGREE_LATITUDE = 111.2
+
+WEEKDAYS: tuple[tuple[str, str], ...] = (
+    ("MO", "Monday"),
+    ("TU", "Tuesday"),
+    ("WE", "Wednesday"),
+    ("TH", "Thursday"),
+    ("FR", "Friday"),
+    ("SA", "Saturday"),
+    ("SU", "Sunday"),
+)
+WEEKDAY_CODES = frozenset(code for code, _ in WEEKDAYS)
+
+STEP_FREE_WORDS = ("step-free", "step free", "level access", "wheelchair")
+FACET_KINDS = (TermKind.CATEGORY, TermKind.FIVE_WAYS, TermKind.NEED)
+
+
+@dataclass
+class SearchResult:
+    """One listing on a results page, with its nearest place and how far it is from the searched postcode."""
+
+    service: Service
+    location: Location | None
+    distance_km: float | None
+
+    @property
+    def is_remote(self) -> bool:
+        """Delivered by phone, online or at home: no physical place to go to."""
+        return self.location is None
+
+
+@dataclass
+class SearchResults:
+    page: Page[Service]
+    results: list[SearchResult]
+    origin: tuple[float, float] | None = None
+    max_km: float | None = None
+    # The postcode was valid but we hold no coordinates for it, so results are not sorted by distance.
+    distance_unavailable: bool = False
+    words: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+
+def free_q() -> Q:
+    """Services a person can use without paying (the one definition of "free")."""
+    paid = CostOption.objects.filter(service=OuterRef("pk"), amount__gt=0)
+    return ~Exists(paid) & ~Q(fees__contains="£")
+
+
+def step_free_q() -> Q:
+    """Services with a location whose accessibility notes say step-free, level access or wheelchair."""
+    mentions = Q()
+    for word in STEP_FREE_WORDS:
+        mentions |= Q(description__icontains=word) | Q(details__icontains=word) | Q(accessibility__icontains=word)
+    notes = Accessibility.objects.filter(mentions, location__service_at_locations__service=OuterRef("pk"))
+    return Q(Exists(notes))
+
+
+def weekday_q(code: str) -> Q:
+    """Services with a schedule on that day (weekly or "2nd Tuesday"-style monthly), their own or one of a
+    place they run at. Day codes are stored upper-case (iCalendar), so a case-sensitive match is enough."""
+    own = Schedule.objects.filter(byday__contains=code, service__isnull=False).values("service_id")
+    # Few schedules belong to a place rather than the service: start from those, not from every place.
+    at_place = Schedule.objects.filter(byday__contains=code, service_at_location__isnull=False).values(
+        "service_at_location__service_id"
+    )
+    return Q(pk__in=own) | Q(pk__in=at_place)
+
+
+def category_q(codes: Iterable[str]) -> Q:
+    """Services tagged with any of the term codes."""
+    tagged = Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term__code__in=list(codes))
+    return Q(Exists(tagged))
+
+
+def words_q(words: Sequence[str]) -> Q:
+    """Every word appears in the name or the description (case-insensitive)."""
+    condition = Q()
+    for word in words:
+        condition &= Q(name__icontains=word) | Q(description__icontains=word)
+    return condition
+
+
+def split_words(text: str) -> list[str]:
+    """The words of a search, without one-letter noise, at most MAX_WORDS of them."""
+    words = [w.strip(".,;:!?\"'()") for w in (text or "").split()]
+    return [w for w in words if len(w) >= 2][:MAX_WORDS]
+
+
+def bounding_box(origin: tuple[float, float], km: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) of a square that contains the circle of radius km."""
+    lat, lon = origin
+    dlat = km / KM_PER_DEGREE_LATITUDE
+    dlon = km / (KM_PER_DEGREE_LATITUDE * max(math.cos(math.radians(lat)), 0.01))
+    return (lat - dlat, lat + dlat, lon - dlon, lon + dlon)
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def _squared_offset(origin: tuple[float, float]) -> ExpressionWrapper:
+    """A flat-earth squared distance in degrees of latitude: orders places exactly as distance does at
+    a town's scale, with arithmetic both SQLite and PostgreSQL run natively."""
+    lat, lon = origin
+    shrink = math.cos(math.radians(lat))
+    dlat = F("location__latitude") - Value(lat)
+    dlon = (F("location__longitude") - Value(lon)) * Value(shrink)
+    return ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
+
+
+def remote_service_ids() -> QuerySet[ServiceArea, Any]:
+    """Services that say where they reach rather than where they are (phone, online, home visits): those
+    with a service area. They stay in a distance search whatever the distance. (Not narrowed by scheme
+    here: the outer query already is, and a join to services would cost a scan of every listing.)"""
+    return ServiceArea.objects.values("service_id")
+
+
+def _physical_links() -> QuerySet[ServiceAtLocation]:
+    return ServiceAtLocation.objects.filter(
+        service=OuterRef("pk"), location__latitude__isnull=False, location__longitude__isnull=False
+    )
+
+
+def base_queryset(scheme: Scheme, *, matchable_only: bool = False, now: dt.datetime | None = None) -> ServiceQuerySet:
+    """The published listings of a scheme (optionally only those fresh enough for matching)."""
+    services = Service.objects.for_scheme(scheme)
+    assert isinstance(services, ServiceQuerySet)
+    return services.matchable(now) if matchable_only else services.active()
+
+
+def with_display_data(services: QuerySet[Service]) -> QuerySet[Service]:
+    """What a result row shows, loaded in a fixed number of queries."""
+    return services.select_related("scheme", "organization").prefetch_related(
+        "schedules",
+        "cost_options",
+        "phones",
+        "attributes__taxonomy_term",
+        "service_at_locations__location__accessibility",
+        "service_at_locations__location__addresses",
+        "service_at_locations__schedules",
+    )
+
+
+def with_result_data(services: QuerySet[Service]) -> QuerySet[Service]:
+    """What a row on a results page shows (place, times, cost), in a fixed number of queries."""
+    return services.select_related("scheme", "organization").prefetch_related(
+        "schedules",
+        "cost_options",
+        "service_at_locations__location",
+        "service_at_locations__schedules",
+    )
+
+
+def nearest_location(service: Service, origin: tuple[float, float] | None) -> tuple[Location | None, float | None]:
+    """The service's nearest physical place (from prefetched rows) and its distance in km."""
+    places = [link.location for link in service.service_at_locations.all()]
+    located = [p for p in places if p.latitude is not None and p.longitude is not None]
+    if origin is None or not located:
+        physical = [p for p in places if p.location_type != "virtual"]
+        return (physical[0] if physical else None), None
+    best = min(located, key=lambda p: haversine_km(origin, (p.latitude, p.longitude)))  # type: ignore[arg-type]
+    return best, round(haversine_km(origin, (best.latitude, best.longitude)), 1)  # type: ignore[arg-type]
+
+
+def search_services(
+    scheme: Scheme,
+    *,
+    words: str = "",
+    postcode: str = "",
+    max_km: float | None = None,
+    category_codes: Sequence[str] = (),
+    weekday: str = "",
+    free_only: bool = False,
+    step_free: bool = False,
+    page: int | str = 1,
+    per_page: int = PER_PAGE,
+    matchable_only: bool = False,
+    origin: tuple[float, float] | None = None,
+) -> SearchResults:
+    """Search a scheme's published listings; nearest first when a postcode has coordinates.
+
+    `postcode` must already be normalised (forms do that); `origin` may be passed instead to skip the
+    postcode lookup. Services with a service area and no mapped place (phone, online, home visits) are
+    kept in a distance search and listed after the places within reach.
+    """
+    services = base_queryset(scheme, matchable_only=matchable_only)
+    word_list = split_words(words)
+    if word_list:
+        services = services.filter(words_q(word_list))
+    if category_codes:
+        services = services.filter(category_q(category_codes))
+    if weekday:
+        if weekday not in WEEKDAY_CODES:
+            raise ValueError(f"Unknown weekday code {weekday!r}")
+        services = services.filter(weekday_q(weekday))
+    if free_only:
+        services = services.filter(free_q())
+    if step_free:
+        services = services.filter(step_free_q())
+
+    distance_unavailable = False
+    if origin is None and postcode:
+        from linkwell.places.postcodes import coordinates_for
+
+        origin = coordinates_for(postcode)
+        distance_unavailable = origin is None
+    reach: float | None = None
+    if origin is not None:
+        reach = max_km or DEFAULT_MAX_KM
+        min_lat, max_lat, min_lon, max_lon = bounding_box(origin, reach)
+        # Both sets are computed once (IN subqueries, not per-row), so a small reach stays cheap at any size.
+        near = ServiceAtLocation.objects.filter(
+            location__latitude__range=(min_lat, max_lat), location__longitude__range=(min_lon, max_lon)
+        ).values("service_id")
+        services = services.filter(Q(pk__in=near) | Q(pk__in=remote_service_ids()))
+        nearest = _physical_links().annotate(offset=_squared_offset(origin)).order_by("offset").values("offset")[:1]
+        services = services.annotate(_offset=Subquery(nearest, output_field=FloatField())).order_by(
+            F("_offset").asc(nulls_last=True), "name", "pk"
+        )
+    elif word_list:
+        # A listing named for what was searched is a better answer than one that only mentions it.
+        in_name = Q()
+        for word in word_list:
+            in_name &= Q(name__icontains=word)
+        services = services.annotate(_named=Case(When(in_name, then=Value(0)), default=Value(1))).order_by(
+            "_named", "name", "pk"
+        )
+    else:
+        services = services.order_by("name", "pk")
+
+    paginator = Paginator(with_result_data(services), per_page)
+    current = paginator.get_page(page)
+    results: list[SearchResult] = []
+    for service in current.object_list:
+        # The reach is a square around the postcode, so a corner may be a little further than max_km.
+        location, distance = nearest_location(service, origin)
+        results.append(SearchResult(service=service, location=location, distance_km=distance))
+    return SearchResults(
+        page=current,
+        results=results,
+        origin=origin,
+        max_km=reach,
+        distance_unavailable=distance_unavailable,
+        words=word_list,
+    )
+
+
+def facet_terms(kind: TermKind | str = TermKind.CATEGORY) -> QuerySet[TaxonomyTerm]:
+    """Linkwell's seeded terms of one kind, for the category filter."""
+    return TaxonomyTerm.objects.linkwell(kind).order_by("name")
+
+
+def published_service(scheme: Scheme, hsds_id: uuid.UUID | str) -> Service:
+    """One published listing of the scheme with everything its page shows, or Service.DoesNotExist."""
+    return with_display_data(base_queryset(scheme)).prefetch_related("languages", "service_areas").get(hsds_id=hsds_id)

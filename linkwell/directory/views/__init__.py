@@ -1,0 +1,1 @@
+"""Directory pages: the public directory, the in-app search, provider upkeep and moderation."""

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+
+from linkwell.matching.eligibility import Eligibility, Person, admits, combine, extract, targets
+from linkwell.matching.lexicon import conditions_in, needs_in_listing, needs_in_referral
+
+CARERS_AND_DEMENTIA = Eligibility(conditions=frozenset({"dementia"}), carers=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A friendly group for men over 50 who like making things", Eligibility(sex="male", min_age=50)),
+        ("Men's Shed: a workshop and a cuppa", Eligibility(sex="male")),
+        ("Women only swim session", Eligibility(sex="female")),
+        ("A walking group for women", Eligibility(sex="female")),
+        ("A club for men and women of all ages", Eligibility()),
+        ("Mental health peer support for anyone", Eligibility()),
+        ("Support for unpaid carers", Eligibility(carers=True)),
+        ("Carers' café: a break and a brew", Eligibility(carers=True)),
+        ("For people living with dementia and their carers", CARERS_AND_DEMENTIA),
+        ("Dementia-friendly swimming, all welcome", Eligibility()),
+        ("Parkinson's UK support group", Eligibility(conditions=frozenset({"parkinsons"}))),
+        ("Breathe Easy: for people with COPD and other lung conditions", Eligibility(conditions=frozenset({"copd"}))),
+        ("Stroke survivors group", Eligibility(conditions=frozenset({"stroke"}))),
+        ("Over 50s walking football", Eligibility(min_age=50)),
+        ("Chair-based exercise for adults 60+", Eligibility(min_age=60)),
+        ("Young people aged 16–25 who want to get into work", Eligibility(min_age=16, max_age=25)),
+        ("Under 18s football", Eligibility(max_age=17)),
+        ("Bereavement café for anyone who has lost someone", Eligibility(bereaved=True)),
+        ("Telephone befriending for people who feel lonely", Eligibility()),
+        ("Tea dance 10:00-12:00, £2", Eligibility()),
+        ("Free debt advice for everyone in Wellbrook", Eligibility()),
+    ],
+)
+def test_it_reads_who_a_listing_is_for(text: str, expected: Eligibility) -> None:
+    assert extract(text) == expected
+
+
+def test_it_admits_only_people_the_listing_is_for() -> None:
+    men_over_50 = Eligibility(sex="male", min_age=50)
+    assert admits(men_over_50, Person(age=60, sex="male"))
+    assert not admits(men_over_50, Person(age=60, sex="female"))
+    assert not admits(men_over_50, Person(age=40, sex="male"))
+    # Unknown age or sex does not exclude: the link worker can check.
+    assert admits(men_over_50, Person())
+
+    assert admits(CARERS_AND_DEMENTIA, Person(conditions=frozenset({"dementia"})))
+    assert admits(CARERS_AND_DEMENTIA, Person(is_carer=True))
+    assert not admits(CARERS_AND_DEMENTIA, Person(conditions=frozenset({"copd"})))
+    assert not admits(Eligibility(carers=True), Person())
+    assert not admits(Eligibility(bereaved=True), Person())
+    assert admits(Eligibility(bereaved=True), Person(bereaved=True))
+
+
+def test_it_prefers_listings_made_for_the_person() -> None:
+    assert targets(Eligibility(sex="male"), Person(sex="male"))
+    assert not targets(Eligibility(sex="male"), Person())
+    assert targets(Eligibility(carers=True), Person(is_carer=True))
+    assert targets(Eligibility(min_age=65), Person(age=70))
+    assert not targets(Eligibility(), Person(age=70, sex="male", is_carer=True))
+
+
+def test_it_keeps_the_stricter_of_the_directory_fields_and_the_prose() -> None:
+    assert combine(Eligibility(min_age=50), 18, None) == Eligibility(min_age=50)
+    assert combine(Eligibility(min_age=50), None, 40) == Eligibility(min_age=None, max_age=40)
+
+
+def test_it_describes_restrictions_in_plain_words() -> None:
+    assert Eligibility(sex="male", min_age=50).describe() == ["for men", "for over 50s"]
+    assert CARERS_AND_DEMENTIA.describe() == ["for people living with dementia and their carers"]
+    assert Eligibility(min_age=16, max_age=25).describe() == ["for ages 16–25"]
+
+
+@pytest.mark.parametrize(
+    ("referral", "needs"),
+    [
+        (
+            "He's been on his own since his wife died and barely leaves the house",
+            {"loneliness", "bereavement"},
+        ),
+        ("Struggling with money, can't pay the gas bills", {"debt"}),
+        ("Looks after her husband who has Parkinson's", {"caring", "long_term_condition"}),
+        ("Lost his job in March, feeling low", {"employment", "low_mood"}),
+        ("Would like to get back into singing", {"arts"}),
+        ("Drinks too much since the divorce", {"substance_use"}),
+    ],
+)
+def test_it_hears_needs_in_a_referrals_own_words(referral: str, needs: set[str]) -> None:
+    assert needs_in_referral(referral) == needs
+
+
+def test_it_reads_needs_and_conditions_from_listings() -> None:
+    assert needs_in_listing("Telephone befriending for older people") == {"loneliness"}
+    assert "debt" in needs_in_listing("Free confidential debt advice and budgeting")
+    # A listing run by volunteers is not a volunteering opportunity.
+    assert "volunteering" not in needs_in_listing("A lunch club run by volunteers")
+    assert conditions_in("She has COPD and early dementia") == {"copd", "dementia"}
