@@ -365,7 +365,7 @@ def transition(request: HttpRequest, pk: int, target: str) -> HttpResponse:
             _run_transition(membership, item, target, form.cleaned_data)
         except lifecycle.TransitionNotAllowed as error:
             return _refuse(request, item, error)
-        messages.success(request, f"The referral is now {item.get_status_display().lower()}.")
+        messages.success(request, f"Status changed to {item.get_status_display().lower()}.")
         return redirect("casework:referral", pk=item.pk)
     fields = ["reason", "note"] if target == Status.CLOSED else ["note"]
     return _form_page(request, item, form, title=TRANSITIONS[target][0], submit=TRANSITIONS[target][0], fields=fields)
