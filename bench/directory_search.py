@@ -286,6 +286,9 @@ def main() -> None:
                 print(f"    slow: {ms:6.1f} ms {args}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        for leftover in TEMP_SQLITE.parent.glob("*"):
+            leftover.unlink()
+        TEMP_SQLITE.parent.rmdir()
 
 
 if __name__ == "__main__":

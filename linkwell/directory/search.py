@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, FloatField, Min, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import ExpressionWrapper
 
 from linkwell.accounts.models import Scheme
@@ -102,8 +102,9 @@ def step_free_q() -> Q:
     mentions = Q()
     for word in STEP_FREE_WORDS:
         mentions |= Q(description__icontains=word) | Q(details__icontains=word) | Q(accessibility__icontains=word)
-    notes = Accessibility.objects.filter(mentions, location__service_at_locations__service=OuterRef("pk"))
-    return Q(Exists(notes))
+    # One pass over the accessibility notes for the whole query, not a lookup per listing.
+    places = Accessibility.objects.filter(mentions).values("location_id")
+    return Q(pk__in=ServiceAtLocation.objects.filter(location_id__in=places).values("service_id"))
 
 
 def weekday_q(code: str) -> Q:
@@ -151,13 +152,13 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
-def _squared_offset(origin: tuple[float, float]) -> ExpressionWrapper:
+def _squared_offset(origin: tuple[float, float], prefix: str) -> ExpressionWrapper:
     """A flat-earth squared distance in degrees of latitude: orders places exactly as distance does at
     a town's scale, with arithmetic both SQLite and PostgreSQL run natively."""
     lat, lon = origin
     shrink = math.cos(math.radians(lat))
-    dlat = F("location__latitude") - Value(lat)
-    dlon = (F("location__longitude") - Value(lon)) * Value(shrink)
+    dlat = F(f"{prefix}latitude") - Value(lat)
+    dlon = (F(f"{prefix}longitude") - Value(lon)) * Value(shrink)
     return ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
 
 
@@ -168,12 +169,6 @@ def remote_service_ids() -> QuerySet[ServiceArea, Any]:
     return ServiceArea.objects.values("service_id")
 
 
-def _physical_links() -> QuerySet[ServiceAtLocation]:
-    return ServiceAtLocation.objects.filter(
-        service=OuterRef("pk"), location__latitude__isnull=False, location__longitude__isnull=False
-    )
-
-
 def base_queryset(scheme: Scheme, *, matchable_only: bool = False, now: dt.datetime | None = None) -> ServiceQuerySet:
     """The published listings of a scheme (optionally only those fresh enough for matching)."""
     services = Service.objects.for_scheme(scheme)
@@ -182,7 +177,7 @@ def base_queryset(scheme: Scheme, *, matchable_only: bool = False, now: dt.datet
 
 
 def with_display_data(services: QuerySet[Service]) -> QuerySet[Service]:
-    """What a result row shows, loaded in a fixed number of queries."""
+    """What a service page shows, loaded in a fixed number of queries."""
     return services.select_related("scheme", "organization").prefetch_related(
         "schedules",
         "cost_options",
@@ -233,8 +228,8 @@ def search_services(
     """Search a scheme's published listings; nearest first when a postcode has coordinates.
 
     `postcode` must already be normalised (forms do that); `origin` may be passed instead to skip the
-    postcode lookup. Services with a service area and no mapped place (phone, online, home visits) are
-    kept in a distance search and listed after the places within reach.
+    postcode lookup. Services with a service area (phone, online, home visits) are kept in a distance
+    search whatever the distance, and listed after the places within reach.
     """
     services = base_queryset(scheme, matchable_only=matchable_only)
     word_list = split_words(words)
@@ -266,8 +261,11 @@ def search_services(
             location__latitude__range=(min_lat, max_lat), location__longitude__range=(min_lon, max_lon)
         ).values("service_id")
         services = services.filter(Q(pk__in=near) | Q(pk__in=remote_service_ids()))
-        nearest = _physical_links().annotate(offset=_squared_offset(origin)).order_by("offset").values("offset")[:1]
-        services = services.annotate(_offset=Subquery(nearest, output_field=FloatField())).order_by(
+        # The nearest place in reach, by one join and a MIN (not a subquery per row): remote services and
+        # places out of reach give NULL and sort last.
+        place = "service_at_locations__location__"
+        in_reach = Q(**{f"{place}latitude__range": (min_lat, max_lat), f"{place}longitude__range": (min_lon, max_lon)})
+        services = services.annotate(_offset=Min(_squared_offset(origin, place), filter=in_reach)).order_by(
             F("_offset").asc(nulls_last=True), "name", "pk"
         )
     elif word_list:
