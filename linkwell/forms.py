@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 class DateInputWidget(forms.MultiWidget):
@@ -82,3 +84,11 @@ class DateField(forms.MultiValueField):
         if not self.required and (not value or not any(str(v or "").strip() for v in value)):
             return None
         return super().clean(value)
+
+
+def submitted_key(request: HttpRequest, name: str = "creation_key") -> uuid.UUID | None:
+    """The form's one-time creation key (a hidden UUID), so a double-submit finds the first record."""
+    try:
+        return uuid.UUID(request.POST.get(name, ""))
+    except ValueError:
+        return None

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from linkwell.accounts.models import Membership
 from linkwell.accounts.policies import Capability, can, require
+from linkwell.forms import submitted_key
 from linkwell.people.policies import people_for
 from linkwell.referrals import lifecycle
 from linkwell.referrals.models import ClosureReason, Referral, Status
@@ -46,13 +47,6 @@ def _membership(request: HttpRequest, capability: Capability) -> Membership:
     require(membership, capability)
     assert membership is not None
     return membership
-
-
-def _form_key(request: HttpRequest) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.POST.get("creation_key", ""))
-    except ValueError:
-        return uuid.uuid4()
 
 
 @login_required
@@ -169,7 +163,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("attempt"):
         initial["successful"] = "no"
     form = ContactForm(request.POST if request.method == "POST" else None, initial=initial)
-    key = _form_key(request)
+    key = submitted_key(request) or uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -217,7 +211,7 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": current.notes,
         }
     form = AssessmentForm(request.POST if request.method == "POST" else None, initial=initial)
-    key = _form_key(request)
+    key = submitted_key(request) or uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_record(actor=membership, referral=item, creation_key=key, **form.cleaned_data)
@@ -244,7 +238,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := _not_now(request, item, services.NO_CASEWORK, "Goals")) is not None:
         return refused
     form = GoalForm(request.POST if request.method == "POST" else None)
-    key = _form_key(request)
+    key = submitted_key(request) or uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_set(actor=membership, referral=item, creation_key=key, **form.cleaned_data)
@@ -272,7 +266,7 @@ def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     if not goal.is_open:
         return _refuse(request, item, services.CaseworkNotAllowed("This goal has already ended"))
     form = GoalProgressForm(request.POST if request.method == "POST" else None)
-    key = _form_key(request)
+    key = submitted_key(request) or uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_record_progress(actor=membership, goal=goal, creation_key=key, **form.cleaned_data)

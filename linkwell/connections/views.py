@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from linkwell.accounts.models import AuditAction, Membership, Role
 from linkwell.accounts.policies import Capability, can, require
 from linkwell.accounts.services import audit_record
+from linkwell.forms import submitted_key
 from linkwell.people.policies import get_person_for
 from linkwell.referrals.lifecycle import TransitionNotAllowed
 from linkwell.referrals.models import Status as ReferralStatus
@@ -66,13 +67,6 @@ def _membership(request: HttpRequest) -> Membership:
     return membership
 
 
-def _creation_key(request: HttpRequest) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(request.POST.get("creation_key", ""))
-    except ValueError:
-        return None
-
-
 @login_required
 def connection_list(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
@@ -106,7 +100,7 @@ def referral_connections(request: HttpRequest, referral_pk: int) -> HttpResponse
         services=services_qs,
         default_weeks=scheme.default_prescription_weeks,
     )
-    creation_key = _creation_key(request) or uuid.uuid4()
+    creation_key = submitted_key(request) or uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         try:
             connection = services.connection_propose(
@@ -244,7 +238,7 @@ def accompaniment_new(request: HttpRequest, pk: int) -> HttpResponse:
     require(membership, Capability.CONNECTION_PROPOSE)
     connection = get_connection_for(membership, pk)
     form = AccompanimentForm(request.POST if request.method == "POST" else None, volunteers=volunteers_for(membership))
-    creation_key = _creation_key(request) or uuid.uuid4()
+    creation_key = submitted_key(request) or uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

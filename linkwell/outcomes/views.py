@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linkwell.accounts.models import Membership
 from linkwell.accounts.policies import Capability, can, require, scheme_for_configuration
+from linkwell.forms import submitted_key
 
 from . import services
 from .definitions import UnknownMeasure, custom_measures, measure_definition, outcome_settings_for, scheme_measures
@@ -29,13 +30,6 @@ def _membership(request: HttpRequest, capability: Capability) -> Membership:
     require(membership, capability)
     assert membership is not None
     return membership
-
-
-def _form_key(request: HttpRequest) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.POST.get("creation_key", ""))
-    except ValueError:
-        return uuid.uuid4()
 
 
 @login_required
@@ -123,7 +117,7 @@ def record(request: HttpRequest, pk: int, timepoint: str, measure: str) -> HttpR
         messages.info(request, f"{definition.name} has already been recorded at this point.")
         return redirect(back)
     form = MeasureForm(request.POST if request.method == "POST" else None, definition=definition, with_method=True)
-    creation_key = _form_key(request) if request.method == "POST" else uuid.uuid4()
+    creation_key = (submitted_key(request) or uuid.uuid4()) if request.method == "POST" else uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_response_record(

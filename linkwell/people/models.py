@@ -128,6 +128,23 @@ class PersonQuerySet(models.QuerySet["Person"]):
             )
         return self.none()
 
+    def search(self, words: str, date_of_birth: dt.date | None = None) -> PersonQuerySet:
+        """Narrow by an NHS number prefix (digits) or by name words (each the start of a name), and a birth date."""
+        found = self
+        digits = words.replace(" ", "")
+        if digits.isdigit():
+            found = found.filter(nhs_number__startswith=digits)
+        elif words:
+            for word in words.split():
+                found = found.filter(
+                    Q(given_name__istartswith=word)
+                    | Q(family_name__istartswith=word)
+                    | Q(preferred_name__istartswith=word)
+                )
+        if date_of_birth is not None:
+            found = found.filter(date_of_birth=date_of_birth)
+        return found
+
 
 class Person(models.Model):
     """A resident who is referred, self-refers or is reached by outreach."""

@@ -7,13 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from linkwell.accounts.models import Membership
 from linkwell.accounts.policies import Capability, can, require
+from linkwell.forms import submitted_key
 
 from . import services
 from .forms import ConfirmNewPersonForm, ConsentForm, PersonForm, PersonSearchForm, WithdrawConsentForm
@@ -31,13 +31,6 @@ def _membership(request: HttpRequest) -> Membership:
 CARRY_EXCLUDED = {"csrfmiddlewaretoken", "creation_key", "confirm_step", "confirm_new"}
 
 
-def _creation_key(request: HttpRequest) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(request.POST.get("creation_key", ""))
-    except ValueError:
-        return None
-
-
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
@@ -45,19 +38,7 @@ def search(request: HttpRequest) -> HttpResponse:
     results: list[Person] | None = None
     if request.GET and form.is_valid():
         q = form.cleaned_data["q"]
-        found = people_for(membership)
-        digits = q.replace(" ", "")
-        if digits.isdigit():
-            found = found.filter(nhs_number__startswith=digits)
-        elif q:
-            for word in q.split():
-                found = found.filter(
-                    Q(given_name__istartswith=word)
-                    | Q(family_name__istartswith=word)
-                    | Q(preferred_name__istartswith=word)
-                )
-        if form.cleaned_data["date_of_birth"]:
-            found = found.filter(date_of_birth=form.cleaned_data["date_of_birth"])
+        found = people_for(membership).search(q, form.cleaned_data["date_of_birth"])
         results = list(found.select_related("registered_practice")[:50])
         services.people_searched(
             actor=membership, query=q or str(form.cleaned_data["date_of_birth"]), results=len(results)
@@ -73,7 +54,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST if request.method == "POST" else None, membership=membership)
     confirm = ConfirmNewPersonForm(request.POST if "confirm_step" in request.POST else None)
     duplicates = None
-    creation_key = _creation_key(request) or uuid.uuid4()
+    creation_key = submitted_key(request) or uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         duplicates = services.find_possible_duplicates(
@@ -176,7 +157,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     require(membership, Capability.CONSENT_RECORD)
     person = get_person_for(membership, pk)
     form = ConsentForm(request.POST if request.method == "POST" else None, initial={"scope": request.GET.get("scope")})
-    creation_key = _creation_key(request) or uuid.uuid4()
+    creation_key = submitted_key(request) or uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.consent_record(

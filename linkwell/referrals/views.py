@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from linkwell.accounts.models import Membership, Scheme
 from linkwell.accounts.policies import Capability, can, require
+from linkwell.forms import submitted_key
 from linkwell.people import services as people_services
 from linkwell.people.forms import ConfirmNewPersonForm, PersonForm, PersonSearchForm
 from linkwell.people.models import Person
@@ -40,13 +40,6 @@ def _membership(request: HttpRequest, capability: Capability) -> Membership:
 def _posted(request: HttpRequest) -> QueryDict | None:
     """The submitted data, or None for a GET: an empty POST still binds (and so validates) the form."""
     return request.POST if request.method == "POST" else None
-
-
-def _form_key(request: HttpRequest, name: str = "creation_key") -> uuid.UUID:
-    try:
-        return uuid.UUID(request.POST.get(name, ""))
-    except ValueError:
-        return uuid.uuid4()
 
 
 @login_required
@@ -82,19 +75,7 @@ def start(request: HttpRequest) -> HttpResponse:
     results: list[Person] | None = None
     if request.GET and form.is_valid():
         q = form.cleaned_data["q"]
-        found = people_for(membership)
-        digits = q.replace(" ", "")
-        if digits.isdigit():
-            found = found.filter(nhs_number__startswith=digits)
-        elif q:
-            for word in q.split():
-                found = found.filter(
-                    Q(given_name__istartswith=word)
-                    | Q(family_name__istartswith=word)
-                    | Q(preferred_name__istartswith=word)
-                )
-        if form.cleaned_data["date_of_birth"]:
-            found = found.filter(date_of_birth=form.cleaned_data["date_of_birth"])
+        found = people_for(membership).search(q, form.cleaned_data["date_of_birth"])
         results = list(found[:20])
         people_services.people_searched(
             actor=membership, query=q or str(form.cleaned_data["date_of_birth"]), results=len(results)
@@ -109,7 +90,7 @@ def add_person(request: HttpRequest) -> HttpResponse:
     require(membership, Capability.PERSON_CREATE)
     form = PersonForm(_posted(request), membership=membership, initial={"registered_practice": None})
     confirm = ConfirmNewPersonForm(request.POST if "confirm_step" in request.POST else None)
-    creation_key = _form_key(request)
+    creation_key = submitted_key(request) or uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         already = people_for(membership).filter(creation_key=creation_key).first()
         if already is not None:
@@ -169,7 +150,7 @@ def create(request: HttpRequest, person_pk: int) -> HttpResponse:
     membership = _membership(request, Capability.REFERRAL_CREATE)
     person = get_person_for(membership, person_pk)
     form = ReferralDetailsForm(_posted(request))
-    key = _form_key(request, "idempotency_key")
+    key = submitted_key(request, "idempotency_key") or uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         referral = services.referral_create(
@@ -305,7 +286,7 @@ def self_refer(request: HttpRequest, scheme_slug: str) -> HttpResponse:
     if request.method == "POST" and _over_rate_limit(request):
         return render(request, "referrals/self_refer_limited.html", {"scheme": scheme}, status=429)
     form = SelfReferralForm(_posted(request))
-    key = _form_key(request, "idempotency_key")
+    key = submitted_key(request, "idempotency_key") or uuid.uuid4()
     if request.method == "POST":
         if form.is_bot:
             # Tell a bot nothing: it sees the same page a person would.

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from linkwell.accounts.models import Membership
 from linkwell.accounts.policies import Capability, can
+from linkwell.forms import submitted_key
 
 from .. import services
 from ..forms import AppSearchForm, ProblemReportForm
@@ -27,13 +28,6 @@ def acting_membership(request: HttpRequest) -> Membership:
     if membership is None:
         raise PermissionDenied("You are not a member of any organisation")
     return membership
-
-
-def creation_key(request: HttpRequest) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(request.POST.get("creation_key", ""))
-    except ValueError:
-        return None
 
 
 @login_required
@@ -79,7 +73,7 @@ def report_problem(request: HttpRequest, pk: int) -> HttpResponse:
     membership = acting_membership(request)
     service = get_service_for(membership, pk)
     form = ProblemReportForm(request.POST if request.method == "POST" else None)
-    key = creation_key(request) or uuid.uuid4()
+    key = submitted_key(request) or uuid.uuid4()
     if request.method == "POST" and form.is_valid():
         try:
             services.problem_report_create(
