@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "ninja",
     "linkwell.directory",
     "linkwell.demo",
+    "linkwell.matching",
+    "linkwell.insights",
 ]
 
 MIDDLEWARE = [

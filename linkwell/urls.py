@@ -13,6 +13,7 @@ urlpatterns = [
     path("connections/", include("linkwell.connections.urls")),
     path("casework/", include("linkwell.casework.urls")),
     path("outcomes/", include("linkwell.outcomes.urls")),
+    path("insights/", include("linkwell.insights.urls")),
     path("q/", include("linkwell.outcomes.public_urls")),
     path("refer-yourself/", include("linkwell.referrals.public_urls")),
     path("api/oruk/", include("linkwell.interop.openreferral.urls")),

@@ -38,82 +38,86 @@ class Capability(StrEnum):
     CASEWORK_RECORD = "casework.record"
     OUTCOMES_RECORD = "outcomes.record"
     OUTCOMES_VIEW = "outcomes.view"
+    INSIGHTS_VIEW = "insights.view"
 
 
-_PEOPLE_WORK = {
-    Capability.PERSON_VIEW,
-    Capability.PERSON_CREATE,
-    Capability.PERSON_EDIT,
-    Capability.CONSENT_RECORD,
-}
+C = Capability
 
+# The one table of who may do what. Scopes (which rows) live with each model's QuerySet and use these rules.
+# - Referrers add and refer people, follow their organisation's referrals and, when the scheme allows it,
+#   book straight into services that take direct referrals (the scheme setting is checked in the service).
+# - Link workers do the casework for their whole scheme: triage, contacts, assessment, goals, connections
+#   and measures.
+# - Providers answer the connections sent to them, take attendance and keep their own listings; they reach
+#   people only through those connections (people.models.visible_to), never the full person record.
+# - Volunteers see only the people they are asked to accompany, through their assignment pages.
+# - Scheme managers configure and run the scheme: triage, directory moderation, the audit log, dashboards and
+#   evaluation; they read casework and outcomes but do not record them.
+# - Admins configure the scheme and manage people's records, the directory and the audit log.
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.REFERRER: frozenset(_PEOPLE_WORK),
-    Role.LINK_WORKER: frozenset(_PEOPLE_WORK | {Capability.ORGANISATIONS_VIEW}),
-    # Providers reach people only through the connections made to them (people.models.visible_to), never
-    # the full person record.
-    Role.PROVIDER: frozenset(),
+    Role.REFERRER: frozenset(
+        {
+            C.PERSON_VIEW,
+            C.PERSON_CREATE,
+            C.PERSON_EDIT,
+            C.CONSENT_RECORD,
+            C.REFERRAL_VIEW,
+            C.REFERRAL_CREATE,
+            C.DIRECT_BOOKING,
+        }
+    ),
+    Role.LINK_WORKER: frozenset(
+        {
+            C.PERSON_VIEW,
+            C.PERSON_CREATE,
+            C.PERSON_EDIT,
+            C.CONSENT_RECORD,
+            C.ORGANISATIONS_VIEW,
+            C.REFERRAL_VIEW,
+            C.REFERRAL_TRIAGE,
+            C.REFERRAL_MANAGE,
+            C.CASEWORK_VIEW,
+            C.CASEWORK_RECORD,
+            C.CONNECTION_PROPOSE,
+            C.OUTCOMES_RECORD,
+            C.OUTCOMES_VIEW,
+        }
+    ),
+    Role.PROVIDER: frozenset({C.CONNECTION_RESPOND, C.ATTENDANCE_RECORD, C.DIRECTORY_EDIT_OWN}),
     Role.VOLUNTEER: frozenset(),
     Role.SCHEME_MANAGER: frozenset(
         {
-            Capability.PERSON_VIEW,
-            Capability.AUDIT_VIEW,
-            Capability.SCHEME_CONFIGURE,
-            Capability.ORGANISATIONS_VIEW,
+            C.PERSON_VIEW,
+            C.AUDIT_VIEW,
+            C.SCHEME_CONFIGURE,
+            C.ORGANISATIONS_VIEW,
+            C.REFERRAL_VIEW,
+            C.REFERRAL_TRIAGE,
+            C.REFERRAL_MANAGE,
+            C.DIRECTORY_MANAGE,
+            C.CASEWORK_VIEW,
+            C.CONNECTION_PROPOSE,
+            C.OUTCOMES_VIEW,
+            C.INSIGHTS_VIEW,
         }
     ),
     Role.ADMIN: frozenset(
-        _PEOPLE_WORK | {Capability.AUDIT_VIEW, Capability.SCHEME_CONFIGURE, Capability.ORGANISATIONS_VIEW}
+        {
+            C.PERSON_VIEW,
+            C.PERSON_CREATE,
+            C.PERSON_EDIT,
+            C.CONSENT_RECORD,
+            C.AUDIT_VIEW,
+            C.SCHEME_CONFIGURE,
+            C.ORGANISATIONS_VIEW,
+            C.REFERRAL_VIEW,
+            C.DIRECTORY_MANAGE,
+            C.CASEWORK_VIEW,
+            C.OUTCOMES_VIEW,
+            C.INSIGHTS_VIEW,
+        }
     ),
 }
-
-# Referrals: referrers send them and follow their own organisation's; link workers and scheme managers
-# triage and progress them; admins may read them; providers and volunteers see connections, not referrals.
-_REFERRAL_GRANTS: dict[str, set[Capability]] = {
-    Role.REFERRER: {Capability.REFERRAL_VIEW, Capability.REFERRAL_CREATE},
-    Role.LINK_WORKER: {Capability.REFERRAL_VIEW, Capability.REFERRAL_TRIAGE, Capability.REFERRAL_MANAGE},
-    Role.SCHEME_MANAGER: {Capability.REFERRAL_VIEW, Capability.REFERRAL_TRIAGE, Capability.REFERRAL_MANAGE},
-    Role.ADMIN: {Capability.REFERRAL_VIEW},
-}
-ROLE_CAPABILITIES = {role: caps | _REFERRAL_GRANTS.get(role, set()) for role, caps in ROLE_CAPABILITIES.items()}
-
-# Directory: providers keep their own listings; scheme managers and admins edit any listing of their scheme,
-# moderate provider edits and problem reports, and import or export the directory.
-_DIRECTORY_GRANTS: dict[str, set[Capability]] = {
-    Role.PROVIDER: {Capability.DIRECTORY_EDIT_OWN},
-    Role.SCHEME_MANAGER: {Capability.DIRECTORY_MANAGE},
-    Role.ADMIN: {Capability.DIRECTORY_MANAGE},
-}
-ROLE_CAPABILITIES = {role: caps | _DIRECTORY_GRANTS.get(role, set()) for role, caps in ROLE_CAPABILITIES.items()}
-
-# Casework (contacts, assessments, goals): link workers record it for any referral of their scheme;
-# scheme managers and admins may read it; referrers, providers and volunteers never see it.
-_CASEWORK_GRANTS: dict[str, set[Capability]] = {
-    Role.LINK_WORKER: {Capability.CASEWORK_VIEW, Capability.CASEWORK_RECORD},
-    Role.SCHEME_MANAGER: {Capability.CASEWORK_VIEW},
-    Role.ADMIN: {Capability.CASEWORK_VIEW},
-}
-ROLE_CAPABILITIES = {role: caps | _CASEWORK_GRANTS.get(role, set()) for role, caps in ROLE_CAPABILITIES.items()}
-
-# Connections: link workers (and scheme managers) prescribe them; providers answer them and take attendance;
-# referrers may book straight into direct-referral services when their scheme allows it (checked in
-# linkwell.connections.services, since it depends on the scheme as well as the role).
-_CONNECTION_GRANTS: dict[str, set[Capability]] = {
-    Role.LINK_WORKER: {Capability.CONNECTION_PROPOSE},
-    Role.SCHEME_MANAGER: {Capability.CONNECTION_PROPOSE},
-    Role.PROVIDER: {Capability.CONNECTION_RESPOND, Capability.ATTENDANCE_RECORD},
-    Role.REFERRER: {Capability.DIRECT_BOOKING},
-}
-ROLE_CAPABILITIES = {role: caps | _CONNECTION_GRANTS.get(role, set()) for role, caps in ROLE_CAPABILITIES.items()}
-
-# Outcomes: link workers take measures (with the person or by a questionnaire link) and see their results;
-# scheme managers and admins see results and evaluations; no one else sees outcomes.
-_OUTCOMES_GRANTS: dict[str, set[Capability]] = {
-    Role.LINK_WORKER: {Capability.OUTCOMES_RECORD, Capability.OUTCOMES_VIEW},
-    Role.SCHEME_MANAGER: {Capability.OUTCOMES_VIEW},
-    Role.ADMIN: {Capability.OUTCOMES_VIEW},
-}
-ROLE_CAPABILITIES = {role: caps | _OUTCOMES_GRANTS.get(role, set()) for role, caps in ROLE_CAPABILITIES.items()}
 
 # Roles whose view of people covers the whole scheme rather than their own organisation's links.
 SCHEME_WIDE_ROLES = frozenset({Role.LINK_WORKER, Role.SCHEME_MANAGER, Role.ADMIN})

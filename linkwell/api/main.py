@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from .auth import TokenAuth
 from .errors import install_error_handlers
+from .match import router as match_router
 from .referrals import router as referrals_router
 
 api = NinjaAPI(
@@ -22,3 +23,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", referrals_router)
+api.add_router("/", match_router)

@@ -11,7 +11,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from linkwell.accounts.models import AuditAction, Membership, Role
 from linkwell.accounts.policies import Capability, can, require
 from linkwell.accounts.services import audit_record
+from linkwell.directory.search import search_services
 from linkwell.forms import submitted_key
 from linkwell.people.policies import get_person_for
 from linkwell.referrals.lifecycle import TransitionNotAllowed
@@ -90,11 +90,20 @@ def referral_connections(request: HttpRequest, referral_pk: int) -> HttpResponse
     require(membership, Capability.CONNECTION_PROPOSE)
     referral = get_referral_for(membership, referral_pk)
     services_qs = prescribable_services_for(membership)
-    search = ServiceSearchForm(request.GET or None)
-    if search.is_valid() and search.cleaned_data["q"]:
-        for word in search.cleaned_data["q"].split()[:5]:
-            services_qs = services_qs.filter(Q(name__icontains=word) | Q(description__icontains=word))
     scheme = membership.organisation.scheme
+    search = ServiceSearchForm(request.GET or None)
+    found = None
+    if search.is_valid() and search.cleaned_data["q"]:
+        # The directory's own search (the one link workers use in the app), from where the person lives,
+        # so the results show distance, places free and waiting lists; only listings fit to prescribe.
+        person = referral.person
+        origin = (
+            (person.latitude, person.longitude)
+            if person.latitude is not None and person.longitude is not None
+            else None
+        )
+        found = search_services(scheme, words=search.cleaned_data["q"], origin=origin, matchable_only=True, per_page=20)
+        services_qs = services_qs.filter(pk__in=[result.service.pk for result in found.results])
     form = ProposeForm(
         request.POST if request.method == "POST" else None,
         services=services_qs,
@@ -124,6 +133,7 @@ def referral_connections(request: HttpRequest, referral_pk: int) -> HttpResponse
             "connections": list(connections_of_referral(membership, referral).order_by("created_at", "pk")),
             "form": form,
             "search": search,
+            "found": found,
             "creation_key": creation_key,
             "can_propose": referral.status in services.PROPOSABLE_REFERRAL_STATES,
             "share_consent": services.share_consent_in_force(referral.person),

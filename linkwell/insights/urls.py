@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/<slug:slug>.csv", views.export_csv, name="export_csv"),
+    path("export/dashboard.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/extract.csv", views.evaluation_extract, name="evaluation_extract"),
+    path("report.pdf", views.report_pdf, name="report"),
+]
