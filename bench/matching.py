@@ -10,9 +10,11 @@ of bench/matching_cases.json three ways, all behind the same hard filters (age, 
   same MiniLM model, nothing tuned.
 
 Prints the mean of each metric with a bootstrap 95% interval over cases, and Linkwell's margin over each
-baseline (paired bootstrap).
+baseline (paired bootstrap), for each set of cases: the development set (bench/matching_cases.json, seen while
+the ranker was built, with its labels completed by pooling) and the held-out set (bench/matching_heldout.json,
+written afterwards by someone who had not seen the ranker or its results, and not used to tune anything).
 
-    .venv/bin/python bench/matching.py [--cases bench/matching_cases.json] [--details]
+    .venv/bin/python bench/matching.py [--cases FILE ...] [--details]
 """
 
 from __future__ import annotations
@@ -107,7 +109,12 @@ def bootstrap(values: np.ndarray, rng: np.random.Generator) -> tuple[float, floa
 
 
 def evaluate(
-    cases: list[dict[str, Any]], index: MatchIndex, centres: dict[str, tuple[float, float]], *, details: bool
+    cases: list[dict[str, Any]],
+    index: MatchIndex,
+    centres: dict[str, tuple[float, float]],
+    *,
+    details: bool,
+    with_pooled: bool = False,
 ) -> None:
     by_name: dict[str, str] = {}
     for doc in index.docs:
@@ -119,7 +126,10 @@ def evaluate(
         missing = [n for n in case["relevant"] if n not in by_name]
         if missing:
             raise SystemExit(f"case {case['id']}: not matchable in the demo directory: {missing}")
-        grades = {by_name[n]: g for n, g in case["relevant"].items()}
+        judged = dict(case["relevant"])
+        if with_pooled:
+            judged |= {n: g for n, g in case.get("pooled", {}).items() if g >= 1 and n not in judged}
+        grades = {by_name[n]: g for n, g in judged.items()}
         query = _query(case, centres)
         for method in METHODS:
             ranked = ranked_ids(method, query, index)
@@ -153,10 +163,14 @@ def evaluate(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", default=str(ROOT / "bench" / "matching_cases.json"))
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        default=[str(ROOT / "bench" / "matching_cases.json"), str(ROOT / "bench" / "matching_heldout.json")],
+    )
     parser.add_argument("--details", action="store_true", help="Print each case's top five")
     args = parser.parse_args()
-    cases = json.loads(Path(args.cases).read_text())["cases"]
+    sets = [(Path(path).name, json.loads(Path(path).read_text())["cases"]) for path in args.cases]
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
@@ -168,7 +182,12 @@ def main() -> None:
         scheme = build_demo(people=20)
         index = build_index(scheme)
         centres = {d.outcode: (d.latitude, d.longitude) for d in DISTRICTS}
-        evaluate(cases, index, centres, details=args.details)
+        for name, cases in sets:
+            print(f"\n=== {name} ===")
+            evaluate(cases, index, centres, details=args.details)
+            if any(case.get("pooled") for case in cases):
+                print(f"\n--- {name}, counting every pooled judgement (sensitivity) ---")
+                evaluate(cases, index, centres, details=False, with_pooled=True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         for leftover in TEMP_SQLITE.parent.glob("*"):

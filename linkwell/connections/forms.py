@@ -248,6 +248,23 @@ class CloseReferralForm(forms.Form):
     )
 
 
+class BookingNeedsForm(forms.Form):
+    """What the person needs, in the referrer's words: the direct booking page suggests services from it."""
+
+    describe = forms.CharField(
+        label="Describe what the person needs",
+        help_text="For example, wants to get more active after a heart attack. We suggest services that take "
+        "direct referrals, best match first.",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the description to 500 characters or fewer"},
+    )
+
+    def clean_describe(self) -> str:
+        return " ".join(self.cleaned_data.get("describe", "").split())
+
+
 class DirectBookingForm(forms.Form):
     service = forms.ModelChoiceField(
         label="Service",

@@ -21,17 +21,23 @@ from django.views.decorators.http import require_POST
 from linkwell.accounts.models import AuditAction, Membership, Role
 from linkwell.accounts.policies import Capability, can, require
 from linkwell.accounts.services import audit_record
+from linkwell.directory.models import Service
 from linkwell.directory.search import search_services
 from linkwell.forms import submitted_key
+from linkwell.matching import service as matching
+from linkwell.matching.adapters import person_facts
+from linkwell.matching.types import Query
+from linkwell.people.models import Person
 from linkwell.people.policies import get_person_for
 from linkwell.referrals.lifecycle import TransitionNotAllowed
 from linkwell.referrals.models import Status as ReferralStatus
-from linkwell.referrals.policies import get_referral_for
+from linkwell.referrals.policies import get_referral_for, referrals_for
 
 from . import lifecycle, services
 from .forms import (
     AccompanimentForm,
     AccompanimentOutcomeForm,
+    BookingNeedsForm,
     CheckInForm,
     CloseReferralForm,
     DirectBookingForm,
@@ -470,6 +476,29 @@ def message_back_view(request: HttpRequest, referral_pk: int) -> HttpResponse:
     return render(request, "connections/message_back.html", {"summary": summary, "referral": referral})
 
 
+SUGGESTED_BOOKINGS = 5
+
+
+def _booking_suggestions(
+    membership: Membership, person: Person, bookable: list[Service], text: str, needs: list[str]
+) -> list[matching.Suggestion]:
+    """Services the referrer may book, ranked by the matcher from what they wrote (their own scheme only)."""
+    if not bookable or not (text or needs):
+        return []
+    query = Query(
+        text=text,
+        needs=frozenset(needs) - {"other"},
+        is_carer="caring" in needs,
+        remote_ok=True,
+        **person_facts(person),  # type: ignore[arg-type]
+    )
+    scheme_id = membership.organisation.scheme_id
+    # Few services take direct referrals, so rank widely and keep those.
+    ranked = matching.answering(scheme_id, query, matching.rank_query(scheme_id, query, limit=200))
+    allowed = {service.pk for service in bookable}
+    return [s for s in ranked if s.service.pk in allowed][:SUGGESTED_BOOKINGS]
+
+
 @login_required
 def direct_booking(request: HttpRequest, person_pk: int) -> HttpResponse:
     membership = _membership(request)
@@ -478,7 +507,29 @@ def direct_booking(request: HttpRequest, person_pk: int) -> HttpResponse:
         raise PermissionDenied("Your scheme does not allow direct booking")
     person = get_person_for(membership, person_pk)
     bookable = services.direct_booking_services(membership)
-    form = DirectBookingForm(request.POST if request.method == "POST" else None, services=bookable)
+    # Suggestions come from the words the referrer types here, else from their latest referral of the person.
+    latest = referrals_for(membership).filter(person=person).order_by("-received_at", "-pk").first()
+    describe = BookingNeedsForm(
+        request.GET if "describe" in request.GET else None,
+        initial={"describe": latest.reason_text if latest else ""},
+    )
+    text, needs, from_referral = "", [], False
+    if describe.is_bound and describe.is_valid():
+        text = describe.cleaned_data["describe"]
+    elif not describe.is_bound and latest is not None:
+        text = "\n".join(t for t in (latest.reason_text, latest.what_matters) if t)
+        needs, from_referral = list(latest.needs or []), True
+    suggestions = _booking_suggestions(membership, person, bookable, text, needs)
+    chosen = next((s for s in bookable if str(s.pk) == request.GET.get("service", "")), None)
+    form = DirectBookingForm(
+        request.POST if request.method == "POST" else None,
+        services=bookable,
+        initial={
+            "service": chosen.pk if chosen else None,
+            "needs": needs,
+            "reason_text": text if describe.is_bound else "",
+        },
+    )
     key = request.POST.get("idempotency_key") or str(uuid.uuid4())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -499,8 +550,21 @@ def direct_booking(request: HttpRequest, person_pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Booked: {connection.service.name} has been sent the referral.")
             return redirect("connections:detail", pk=connection.pk)
+    choose_query = request.GET.copy()
+    choose_query.pop("service", None)
     return render(
         request,
         "connections/direct_booking.html",
-        {"person": person, "form": form, "services": bookable, "idempotency_key": key},
+        {
+            "person": person,
+            "form": form,
+            "services": bookable,
+            "idempotency_key": key,
+            "describe_form": describe,
+            "suggestions": suggestions,
+            "suggested_from": latest if from_referral else None,
+            "looked_for": bool(text or needs),
+            "chosen": chosen,
+            "choose_query": choose_query.urlencode(),
+        },
     )

@@ -24,6 +24,9 @@ from django.db.models import Case, Exists, F, FloatField, Min, OuterRef, Q, Quer
 from django.db.models.expressions import ExpressionWrapper
 
 from linkwell.accounts.models import Scheme
+from linkwell.matching import service as matching
+from linkwell.matching.reasons import distance_text, when_text
+from linkwell.matching.types import Match, Query, outcode_of
 
 from .models import (
     Accessibility,
@@ -40,6 +43,8 @@ from .models import (
 )
 
 PER_PAGE = 20
+# A ranked search lists at most this many of the best matches (ten pages).
+RANKED_LIMIT = 200
 # A postcode search without a chosen distance looks this far: beyond it a resident is better served by
 # another scheme's directory, and an unbounded distance sort would scan every listing.
 DEFAULT_MAX_KM = 10.0
@@ -69,6 +74,8 @@ class SearchResult:
     service: Service
     location: Location | None
     distance_km: float | None
+    # Why the matcher put it on the list, when the search was ranked by it.
+    reasons: list[str] = field(default_factory=list)
 
     @property
     def is_remote(self) -> bool:
@@ -78,13 +85,16 @@ class SearchResult:
 
 @dataclass
 class SearchResults:
-    page: Page[Service]
+    # A page of services, or of the matcher's suggestions in a ranked search (the rows are in `results`).
+    page: Page[Any]
     results: list[SearchResult]
     origin: tuple[float, float] | None = None
     max_km: float | None = None
     # The postcode was valid but we hold no coordinates for it, so results are not sorted by distance.
     distance_unavailable: bool = False
     words: list[str] = field(default_factory=list)
+    # Ordered by the matcher (best match first) rather than by name or distance.
+    ranked: bool = False
 
     @property
     def total(self) -> int:
@@ -210,6 +220,57 @@ def nearest_location(service: Service, origin: tuple[float, float] | None) -> tu
     return best, round(haversine_km(origin, (best.latitude, best.longitude)), 1)  # type: ignore[arg-type]
 
 
+def _filtered(
+    services: ServiceQuerySet,
+    *,
+    category_codes: Sequence[str],
+    weekday: str,
+    free_only: bool,
+    step_free: bool,
+) -> ServiceQuerySet:
+    """The filters other than words and place."""
+    if category_codes:
+        services = services.filter(category_q(category_codes))
+    if weekday:
+        if weekday not in WEEKDAY_CODES:
+            raise ValueError(f"Unknown weekday code {weekday!r}")
+        services = services.filter(weekday_q(weekday))
+    if free_only:
+        services = services.filter(free_q())
+    if step_free:
+        services = services.filter(step_free_q())
+    return services
+
+
+def _origin(postcode: str, origin: tuple[float, float] | None) -> tuple[tuple[float, float] | None, bool]:
+    """Where to measure from, and whether a postcode was given that we cannot place."""
+    if origin is None and postcode:
+        from linkwell.places.postcodes import coordinates_for
+
+        origin = coordinates_for(postcode)
+        return origin, origin is None
+    return origin, False
+
+
+def _in_reach(services: ServiceQuerySet, origin: tuple[float, float], reach: float) -> ServiceQuerySet:
+    """Services with a place in the square around the origin, and those that reach people where they are."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(origin, reach)
+    # Both sets are computed once (IN subqueries, not per-row), so a small reach stays cheap at any size.
+    near = ServiceAtLocation.objects.filter(
+        location__latitude__range=(min_lat, max_lat), location__longitude__range=(min_lon, max_lon)
+    ).values("service_id")
+    return services.filter(Q(pk__in=near) | Q(pk__in=remote_service_ids()))
+
+
+def _results(services: Iterable[Service], origin: tuple[float, float] | None) -> list[SearchResult]:
+    results: list[SearchResult] = []
+    for service in services:
+        # The reach is a square around the postcode, so a corner may be a little further than max_km.
+        location, distance = nearest_location(service, origin)
+        results.append(SearchResult(service=service, location=location, distance_km=distance))
+    return results
+
+
 def search_services(
     scheme: Scheme,
     *,
@@ -235,32 +296,15 @@ def search_services(
     word_list = split_words(words)
     if word_list:
         services = services.filter(words_q(word_list))
-    if category_codes:
-        services = services.filter(category_q(category_codes))
-    if weekday:
-        if weekday not in WEEKDAY_CODES:
-            raise ValueError(f"Unknown weekday code {weekday!r}")
-        services = services.filter(weekday_q(weekday))
-    if free_only:
-        services = services.filter(free_q())
-    if step_free:
-        services = services.filter(step_free_q())
-
-    distance_unavailable = False
-    if origin is None and postcode:
-        from linkwell.places.postcodes import coordinates_for
-
-        origin = coordinates_for(postcode)
-        distance_unavailable = origin is None
+    services = _filtered(
+        services, category_codes=category_codes, weekday=weekday, free_only=free_only, step_free=step_free
+    )
+    origin, distance_unavailable = _origin(postcode, origin)
     reach: float | None = None
     if origin is not None:
         reach = max_km or DEFAULT_MAX_KM
+        services = _in_reach(services, origin, reach)
         min_lat, max_lat, min_lon, max_lon = bounding_box(origin, reach)
-        # Both sets are computed once (IN subqueries, not per-row), so a small reach stays cheap at any size.
-        near = ServiceAtLocation.objects.filter(
-            location__latitude__range=(min_lat, max_lat), location__longitude__range=(min_lon, max_lon)
-        ).values("service_id")
-        services = services.filter(Q(pk__in=near) | Q(pk__in=remote_service_ids()))
         # The nearest place in reach, by one join and a MIN (not a subquery per row): remote services and
         # places out of reach give NULL and sort last.
         place = "service_at_locations__location__"
@@ -281,19 +325,83 @@ def search_services(
 
     paginator = Paginator(with_result_data(services), per_page)
     current = paginator.get_page(page)
-    results: list[SearchResult] = []
-    for service in current.object_list:
-        # The reach is a square around the postcode, so a corner may be a little further than max_km.
-        location, distance = nearest_location(service, origin)
-        results.append(SearchResult(service=service, location=location, distance_km=distance))
+    return SearchResults(
+        page=current,
+        results=_results(current.object_list, origin),
+        origin=origin,
+        max_km=reach,
+        distance_unavailable=distance_unavailable,
+        words=word_list,
+    )
+
+
+def ranked_search(
+    scheme: Scheme,
+    *,
+    words: str,
+    postcode: str = "",
+    max_km: float | None = None,
+    category_codes: Sequence[str] = (),
+    weekday: str = "",
+    free_only: bool = False,
+    step_free: bool = False,
+    page: int | str = 1,
+    per_page: int = PER_PAGE,
+    origin: tuple[float, float] | None = None,
+) -> SearchResults:
+    """Search by what the words mean, best match first: the matcher link workers use ranks the scheme's
+    matchable listings (so "on my own since my wife died" finds befriending), keeps those that answer the
+    words, and the other filters are then applied to that list in the database, keeping its order.
+
+    At most RANKED_LIMIT listings are ranked. A page costs a fixed number of queries whatever its size.
+    """
+    services = _filtered(
+        base_queryset(scheme, matchable_only=True),
+        category_codes=category_codes,
+        weekday=weekday,
+        free_only=free_only,
+        step_free=step_free,
+    )
+    origin, distance_unavailable = _origin(postcode, origin)
+    reach: float | None = None
+    place: dict[str, Any] = {}
+    if origin is not None:
+        reach = max_km or DEFAULT_MAX_KM
+        services = _in_reach(services, origin, reach)
+        place = {"lat": origin[0], "lng": origin[1], "outcode": outcode_of(postcode), "max_km": reach}
+    # Cost, day and step-free access keep their one definition (above), so only words and place go to the
+    # matcher; its hard rules then only ever narrow what the database filters allow.
+    query = Query(text=words, remote_ok=True, **place)
+    ranked = matching.answering(scheme, query, matching.rank_query(scheme, query, limit=RANKED_LIMIT))
+    allowed = set(services.filter(pk__in=[s.service.pk for s in ranked]).values_list("pk", flat=True))
+    kept = [s for s in ranked if s.service.pk in allowed]
+
+    paginator = Paginator(kept, per_page)
+    current = paginator.get_page(page)
+    on_page = list(current.object_list)
+    rows = with_result_data(Service.objects.filter(pk__in=[s.service.pk for s in on_page])).in_bulk()
+    results = _results([rows[s.service.pk] for s in on_page if s.service.pk in rows], origin)
+    why = {s.service.pk: why_suggested(s.match, query) for s in on_page}
+    for result in results:
+        result.reasons = why[result.service.pk]
     return SearchResults(
         page=current,
         results=results,
         origin=origin,
         max_km=reach,
         distance_unavailable=distance_unavailable,
-        words=word_list,
+        words=split_words(words),
+        ranked=True,
     )
+
+
+def why_suggested(match: Match, query: Query) -> list[str]:
+    """The matcher's reasons a results row does not already show (its place, cost and times)."""
+    shown = {"free", match.service.cost_text, when_text(match.service, query)}
+    if match.distance_km is not None:
+        shown.add(distance_text(match.distance_km))
+    reasons = [r for r in match.reasons if r not in shown]
+    return reasons or ["close in meaning to your words"]
 
 
 def facet_terms(kind: TermKind | str = TermKind.CATEGORY) -> QuerySet[TaxonomyTerm]:

@@ -130,6 +130,8 @@ class Person:
     conditions: frozenset[str] = frozenset()
     is_carer: bool = False
     bereaved: bool = False
+    # Cannot leave home: only home visits, phone and online services can reach them.
+    housebound: bool = False
 
 
 def _condition_codes(matched: str) -> frozenset[str]:

@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from . import eligibility as elig
 from .index import derive, normalise_language
-from .lexicon import NEED_EXPANSIONS, conditions_in, need_label, needs_in_referral
+from .lexicon import NEED_EXPANSIONS, conditions_in, housebound_in, interests_in, need_label, needs_in_referral
 from .text import terms
 from .types import REMOTE_MODES, Query, ServiceDoc, minutes, postcode_area
 
@@ -42,6 +42,8 @@ class Reading:
     embed_text: str
     language: str | None
     coverage_keys: tuple[str, ...]
+    text: str = ""
+    interests: tuple[str, ...] = ()
 
 
 def interpret(query: Query) -> Reading:
@@ -54,9 +56,11 @@ def interpret(query: Query) -> Reading:
         conditions=conditions,
         is_carer=query.is_carer or "caring" in needs,
         bereaved="bereavement" in needs,
+        housebound=query.housebound or housebound_in(query.text),
     )
     expansion = " ".join(NEED_EXPANSIONS.get(n, n.replace("_", " ")) for n in sorted(needs))
-    query_terms = tuple(dict.fromkeys(terms(query.text) + terms(expansion)))
+    interests = interests_in(query.text)
+    query_terms = tuple(dict.fromkeys(terms(query.text) + terms(expansion) + terms(" ".join(interests))))
     labels = ", ".join(need_label(n) for n in sorted(needs))
     embed_text = query.text.strip()
     if labels:
@@ -67,7 +71,7 @@ def interpret(query: Query) -> Reading:
     keys: tuple[str, ...] = ()
     if query.outcode:
         keys = (query.outcode, postcode_area(query.outcode))
-    return Reading(person, needs, query_terms, embed_text, language, keys)
+    return Reading(person, needs, query_terms, embed_text, language, keys, query.text.strip(), tuple(interests))
 
 
 def covers_area(doc: ServiceDoc, reading: Reading) -> bool:
@@ -103,11 +107,14 @@ def open_when_free(doc: ServiceDoc, query: Query) -> bool:
 def reach(doc: ServiceDoc, query: Query, reading: Reading) -> tuple[bool, bool]:
     """(reachable in person, reachable by phone/online/home visit) under the query's constraints."""
     in_person = "in_person" in doc.delivery and not (query.step_free and doc.step_free is not True)
+    if reading.person.housebound:
+        in_person = False
     if in_person and query.lat is not None:
         distance = nearest_km(doc, query)
         in_person = distance is not None and distance <= query.max_km
     covered = covers_area(doc, reading)
-    remote = covered and ((query.remote_ok and bool(doc.delivery & REMOTE_MODES)) or "home_visit" in doc.delivery)
+    remote_ok = query.remote_ok or reading.person.housebound
+    remote = covered and ((remote_ok and bool(doc.delivery & REMOTE_MODES)) or "home_visit" in doc.delivery)
     return in_person, remote
 
 
@@ -131,7 +138,9 @@ def exclusions(doc: ServiceDoc, query: Query, reading: Reading | None = None) ->
     in_person, remote = reach(doc, query, reading)
     if not (in_person or remote):
         distance = nearest_km(doc, query)
-        if "in_person" in doc.delivery and query.step_free and doc.step_free is not True:
+        if "in_person" in doc.delivery and reading.person.housebound:
+            why.append("they cannot leave home, and this happens in person")
+        elif "in_person" in doc.delivery and query.step_free and doc.step_free is not True:
             why.append("no step-free access")
         elif distance is not None and distance > query.max_km:
             why.append(f"{distance:.1f} km away (more than {query.max_km:g} km)")

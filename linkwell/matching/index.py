@@ -320,6 +320,21 @@ class MatchIndex:
                 self._query_cache.popitem(last=False)
         return vector
 
+    def embed_queries(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        """Vectors for several texts (a referral's sentences), the uncached ones encoded in one batch."""
+        with self._cache_lock:
+            found = {t: self._query_cache[t] for t in texts if t in self._query_cache}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            encoded = self.encoder().encode(missing)
+            with self._cache_lock:
+                for text, vector in zip(missing, encoded, strict=True):
+                    found[text] = vector
+                    self._query_cache[text] = vector
+                while len(self._query_cache) > QUERY_CACHE_SIZE:
+                    self._query_cache.popitem(last=False)
+        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, self.dimensions), np.float32)
+
     def _ensure_capacity(self, rows: int) -> None:
         if rows <= self._capacity:
             return

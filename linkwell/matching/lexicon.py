@@ -244,6 +244,7 @@ NEEDS: tuple[Need, ...] = (
             rf"looks? after {_POSS} (?:\w+ )?{_REL}",
             rf"looking after (?:of )?{_POSS} (?:\w+ )?{_REL}",
             r"(?:is|as|a) (?:the )?(?:main |full[- ]time |sole )?carer (?:for|of|to)",
+            r"(?:does|do|doing) (?:most|all|much|a lot) of the (?:looking after|caring)",
         ),
         service_only=(r"carers?\b",),
         expansion="carers support caring respite",
@@ -252,8 +253,17 @@ NEEDS: tuple[Need, ...] = (
         "substance_use",
         "alcohol or drugs",
         (r"alcohol\w*", r"drugs?", r"substance", r"addiction\w*", r"gambl\w*", r"drinking"),
-        query_only=(r"drinks? too much", r"drinking too much", r"problem drink\w*"),
-        expansion="alcohol drugs recovery addiction",
+        query_only=(
+            r"drinks? too much",
+            r"drinking too much",
+            r"problem drink\w*",
+            r"booze",
+            r"bett(?:ing|s)",
+            r"bookies",
+            r"slot machines?",
+            r"casinos?",
+        ),
+        expansion="alcohol drugs gambling recovery addiction",
     ),
     Need(
         "food",
@@ -327,6 +337,64 @@ NEEDS: tuple[Need, ...] = (
     ),
 )
 
+# What a person likes or used to do, in everyday words, and the activities a link worker would think of. Read on
+# the referral only; the words are added to the search (BM25) and embedded as a sentence of their own.
+INTERESTS: tuple[tuple[str, str], ...] = (
+    (
+        r"good with (?:his|her|their|my) hands|handy|diy|woodwork\w*|joiner\w*|carpent\w*|tinker\w*|"
+        r"fix(?:es|ing)? things|mend(?:s|ing)? things|engineer\w*|mechanic\w*",
+        "woodwork making and fixing things repair workshop tools",
+    ),
+    (
+        r"falls?|fell|falling|fallen|keeps? going over|unsteady on (?:his|her|their|my) feet|wobbly",
+        "strength and balance exercise falls prevention tai chi chair-based exercise",
+    ),
+    (r"fishing|angling|angler|with a rod", "fishing angling by the water"),
+    (r"kick-?abouts?|football|footie|five-a-side", "football"),
+    (r"sing(?:s|ing)?|sang|choirs?|music|musical|bands?|guitar|piano|instruments?", "music singing choir"),
+    (r"books?|reading|reader|read(?:s)? a lot|librar\w*|poetry|poems?", "reading books library"),
+    (r"local history|history|heritage|family tree", "local history heritage"),
+    (r"garden\w*|allotments?|growing (?:veg\w*|things)|plants", "gardening growing outdoors"),
+    (r"outdoors|outside|fresh air|countryside|nature|wildlife|birds?", "outdoors nature conservation walks"),
+    (r"cook(?:s|ing)?|bak(?:e|es|ing)", "cooking baking"),
+    (r"swim(?:s|ming)?|swam|pool", "swimming water exercise"),
+    (r"danc(?:e|es|ing)", "dance"),
+    (
+        r"paint(?:s|ing)?|draw(?:s|ing)?|art|arty|creative|crafts?|knit\w*|sew\w*",
+        "art painting drawing crafts creative",
+    ),
+    (r"board games|chess|cards|dominoes|bingo|quiz\w*|puzzles?", "games cards dominoes chess quiz"),
+    (r"running|jogging|cycling|bike|gym|fitness|sport\w*", "sport running cycling exercise"),
+    (r"gaming|computer games|video games", "games young people"),
+    (
+        r"give (?:something )?back|help others|helping others|be useful|feel useful|volunteer\w*",
+        "volunteering giving back",
+    ),
+)
+_INTEREST_PATTERNS = [
+    (re.compile(r"(?<![a-z0-9])(?:" + pattern + r")(?![a-z0-9])"), words) for pattern, words in INTERESTS
+]
+
+
+def interests_in(text: str) -> list[str]:
+    """The activity words for the interests a referral mentions, in the order of INTERESTS."""
+    low = normalise(text)
+    return [words for pattern, words in _INTEREST_PATTERNS if pattern.search(low)]
+
+
+_HOUSEBOUND = re.compile(
+    r"(?<![a-z0-9])(?:housebound|house-bound|bed-?bound|confined to (?:the |her |his |their )?(?:house|home|bed)|"
+    r"can(?:'t|not) (?:get|go) out of (?:the|her|his|their) (?:house|home|flat)|unable to (?:leave|get out of) "
+    r"(?:the|her|his|their) (?:house|home|flat)|(?:can't|cannot|doesn't|does not) leave (?:the|her|his|their) "
+    r"(?:house|home|flat))(?![a-z0-9])"
+)
+
+
+def housebound_in(text: str) -> bool:
+    """Whether a referral says the person cannot leave home (then only home, phone and online services reach them)."""
+    return bool(_HOUSEBOUND.search(normalise(text)))
+
+
 NEED_LABELS: dict[str, str] = {n.code: n.label for n in NEEDS}
 NEED_EXPANSIONS: dict[str, str] = {n.code: n.expansion for n in NEEDS}
 
@@ -354,7 +422,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "learning_disability": ("a learning disability", r"learning disabilit\w*|learning difficult\w*"),
     "sight_loss": (
         "sight loss",
-        r"sight loss|visual(?:ly)? impair\w*|blind\w*|partially sighted|losing (?:his|her|their|my) sight|eyesight",
+        r"sight loss|visual(?:ly)? impair\w*|blind\w*|partially sighted|losing (?:his|her|their|my) sight|eyesight|"
+        r"macular\w*(?: degeneration)?|glaucoma|cataracts?",
     ),
     "hearing_loss": ("hearing loss", r"hearing loss|deaf\w*|hard of hearing"),
     "long_covid": ("long COVID", r"long covid"),

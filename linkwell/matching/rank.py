@@ -17,6 +17,7 @@ The score is the weighted mean of the components, rounded to 6 places; ties go t
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,6 +78,8 @@ def _hard_filter(query: Query, reading: Reading, index: MatchIndex) -> _Filtered
 
     delivery = index.delivery[:n]
     in_person = ok & ((delivery & _IN_PERSON) != 0)
+    if person.housebound:
+        in_person[:] = False
     if query.step_free:
         in_person &= index.step_free[:n]
     distance = np.full(n, np.inf)
@@ -100,11 +103,55 @@ def _hard_filter(query: Query, reading: Reading, index: MatchIndex) -> _Filtered
     covered = index.area_any[:n].copy()
     for key in reading.coverage_keys:
         covered[index.areas.rows(key)] = True
-    remote_modes = (_REMOTE | _HOME) if query.remote_ok else _HOME
+    remote_modes = (_REMOTE | _HOME) if (query.remote_ok or person.housebound) else _HOME
     remote = covered & ((delivery & remote_modes) != 0)
     ok &= in_person | remote
     rows = np.nonzero(ok)[0]
     return _Filtered(rows, distance[rows], in_person[rows])
+
+
+def _clauses(text: str) -> list[str]:
+    """The referral's sentences (and long clauses), each long enough to mean something on its own."""
+    parts = [p.strip() for p in _CLAUSE.split(text) if p.strip()]
+    return [p for p in parts if len(p.split()) >= 3]
+
+
+_CLAUSE = re.compile(r"(?<=[.!?;])\s+|\n+|,\s+(?:and|but|so)\s+")
+
+
+def _semantic(
+    index: MatchIndex, reading: Reading, rows: npt.NDArray[np.intp], weights: Weights
+) -> npt.NDArray[np.float64]:
+    """Cosine of the whole referral with each service, mixed with its best single sentence's, scaled by the best."""
+    n = index.n_rows
+    # Gathering rows costs more than it saves unless few services survive the hard rules.
+    few = len(rows) * 4 < n
+    vectors = index.vectors[rows] if few else index.vectors[:n]
+    clauses = _clauses(reading.text) if weights.clause_share > 0 else []
+    if len(clauses) < 2:
+        clauses = []
+    if weights.clause_share > 0 and reading.interests:
+        clauses += [f"Enjoys {words}" for words in reading.interests]
+    embedded = index.embed_queries([reading.embed_text or " ", *clauses])
+    whole = vectors @ embedded[0]
+    if clauses:
+        best = np.max(vectors @ embedded[1:].T, axis=1)
+        whole = (1 - weights.clause_share) * whole + weights.clause_share * best
+    cosine = (whole if few else whole[rows]).astype(np.float64)
+    return _spread(cosine, weights.semantic_floor)
+
+
+def _spread(values: npt.NDArray[np.float64], floor_quantile: float) -> npt.NDArray[np.float64]:
+    """0 at the given quantile of the candidates (and below), 1 at the best: similarities between sentences sit
+    in a narrow band, so scaling by the best alone would leave every service between 0.5 and 1."""
+    if len(values) == 0:
+        return values
+    best = float(values.max())
+    floor = float(np.quantile(values, floor_quantile)) if floor_quantile > 0 else 0.0
+    floor = min(max(floor, 0.0), best)
+    if best - floor <= 1e-12:
+        return np.zeros_like(values)
+    return np.clip((values - floor) / (best - floor), 0.0, 1.0)
 
 
 def _scale_by_best(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -184,36 +231,39 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
     n = index.n_rows
 
     components: dict[str, npt.NDArray[np.float64]] = {}
-    query_vector = index.embed_query(reading.embed_text or " ")
-    # Gathering rows costs more than it saves unless few services survive the hard rules.
-    few = len(rows) * 4 < n
-    cosine = index.vectors[rows] @ query_vector if few else (index.vectors[:n] @ query_vector)[rows]
-    components["semantic"] = _scale_by_best(np.clip(cosine.astype(np.float64), 0.0, None))
+    components["semantic"] = _semantic(index, reading, rows, weights)
     components["lexical"] = _scale_by_best(index.bm25.scores(reading.terms, n)[rows].astype(np.float64))
 
     if reading.needs:
         overlap = np.zeros(n, dtype=np.float64)
+        stated = frozenset(query.needs)
+        total = 0.0
         for need in sorted(reading.needs):
-            overlap[index.needs.rows(need)] += 1.0
-        components["needs"] = overlap[rows] / len(reading.needs)
+            share = 1.0 if need in stated else weights.inferred_need
+            overlap[index.needs.rows(need)] += share
+            total += share
+        components["needs"] = overlap[rows] / total if total else overlap[rows]
     else:
         components["needs"] = np.zeros(len(rows))
 
     person = reading.person
-    made_for = np.zeros(len(rows), dtype=bool)
-    if person.sex is not None:
-        made_for |= index.sex[rows] == SEX_CODES[person.sex]
-    made_for |= (index.conditions[rows] & condition_mask(person.conditions)) != 0
+    # Made for someone like this person: a condition, caring or bereavement they have counts fully; a group for
+    # their sex or age band only partly (being a woman does not make every women's group a fit).
+    made_for = np.zeros(len(rows), dtype=np.float64)
+    specific = (index.conditions[rows] & condition_mask(person.conditions)) != 0
     if person.is_carer:
-        made_for |= index.carers[rows]
+        specific |= index.carers[rows]
     if person.bereaved:
-        made_for |= index.bereaved[rows]
+        specific |= index.bereaved[rows]
+    made_for[specific] = 1.0
+    if person.sex is not None:
+        made_for = np.maximum(made_for, np.where(index.sex[rows] == SEX_CODES[person.sex], weights.group_fit, 0.0))
     if person.age is not None:
         lo = np.where(index.min_age[rows] < 0, 0, index.min_age[rows]).astype(np.int32)
         hi = np.minimum(index.max_age[rows], 120).astype(np.int32)
         limited = (index.min_age[rows] != NO_MIN_AGE) | (index.max_age[rows] != NO_MAX_AGE)
-        made_for |= limited & (hi - lo <= 60)
-    components["eligibility"] = made_for.astype(np.float64)
+        made_for = np.maximum(made_for, np.where(limited & (hi - lo <= 60), weights.group_fit, 0.0))
+    components["eligibility"] = made_for
 
     if query.lat is not None:
         near = np.exp(-np.where(found.in_person, found.distance, 0.0) / weights.distance_scale_km)

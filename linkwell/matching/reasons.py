@@ -82,7 +82,7 @@ def build(
     if in_person and distance_km is not None:
         reasons.append(distance_text(distance_km))
     elif not in_person:
-        usable = ("home_visit", "phone", "online") if query.remote_ok else ("home_visit",)
+        usable = ("home_visit", "phone", "online") if (query.remote_ok or person.housebound) else ("home_visit",)
         modes = [m for m in usable if m in doc.delivery]
         labels = {"home_visit": "home visits", "phone": "by phone", "online": "online"}
         if modes:

@@ -9,6 +9,7 @@ once more before they are shown, so a service that closed a moment ago is never 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ from linkwell.directory.models import Service
 from . import adapters
 from .embeddings import Encoder, default_encoder
 from .index import MatchIndex
+from .models import MatchingSettings
 from .rank import rank
 from .types import Match, Query, Weights
 
@@ -112,6 +114,24 @@ def _with_rows(scheme_id: int, matches: list[Match], now: dt.datetime) -> list[S
     return [Suggestion(rows[m.service.id], m) for m in matches if m.service.id in rows]
 
 
+def weights_for(scheme: Scheme | int) -> Weights:
+    """The scheme's matching weights: its own changes over the defaults (the defaults, with a warning in the
+    log, if what is stored cannot be used)."""
+    scheme_id = scheme.pk if isinstance(scheme, Scheme) else scheme
+    stored = MatchingSettings.objects.filter(scheme_id=scheme_id).values_list("weights", flat=True).first()
+    if not stored:
+        return Weights()
+    try:
+        if not isinstance(stored, dict):
+            raise ValueError("not a mapping of weights")
+        return Weights.from_dict(stored)
+    except (TypeError, ValueError) as error:
+        logging.getLogger(__name__).warning(
+            "Scheme %s has matching weights that cannot be used (%s); ranking with the defaults", scheme_id, error
+        )
+        return Weights()
+
+
 def rank_query(
     scheme: Scheme | int, query: Query, *, limit: int = 10, weights: Weights | None = None
 ) -> list[Suggestion]:
@@ -120,6 +140,8 @@ def rank_query(
     now = timezone.now()
     if limit <= 0:
         return []
+    # Read on every call, so a scheme's new weights apply to its next suggestions (the index holds none).
+    weights = weights if weights is not None else weights_for(scheme_id)
     index = index_for(scheme_id, now=now)
     # A few spare results, in case a listing changed between the refresh and the check.
     matches = rank(query, index, weights, limit=limit + 5)
@@ -148,3 +170,39 @@ def rank_for_text(
     if max_km is not None:
         query = replace(query, max_km=max_km)
     return rank_query(scheme, query, limit=limit)
+
+
+def answering(
+    scheme: Scheme | int,
+    query: Query,
+    suggestions: list[Suggestion],
+    *,
+    min_cosine: float = 0.4,
+    min_lexical: float = 0.2,
+) -> list[Suggestion]:
+    """The suggestions that answer the query — about one of its needs, using its words, or close in meaning
+    (raw cosine, not the ranker's best-scaled one) — in rank order.
+
+    The ranker orders every service that passes the hard rules; a search a person typed must also be able to
+    say "nothing fits", so nonsense words do not list the whole directory. The floors were read off the demo
+    directory with all-MiniLM-L6-v2: unrelated texts sit below ~0.25, paraphrases ("guitar" → ukulele) above 0.4.
+    """
+    from .filters import interpret  # the same reading of the words as the ranker's
+
+    scheme_id = scheme.pk if isinstance(scheme, Scheme) else scheme
+    entry = _indexes.get(scheme_id)
+    cosines: dict[str, float] = {}
+    if entry is not None and suggestions:
+        with entry.lock:
+            vector = entry.index.embed_query(interpret(query).embed_text or " ")
+            for suggestion in suggestions:
+                row = entry.index.row_of.get(suggestion.match.service.id)
+                if row is not None:
+                    cosines[suggestion.match.service.id] = float(entry.index.vectors[row] @ vector)
+    return [
+        s
+        for s in suggestions
+        if s.match.components.get("needs", 0.0) > 0
+        or s.match.components.get("lexical", 0.0) >= min_lexical
+        or cosines.get(s.match.service.id, 0.0) >= min_cosine
+    ]

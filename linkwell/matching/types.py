@@ -191,6 +191,8 @@ class Query:
     times: tuple[tuple[str, str], ...] = ()
     max_km: float = 8.0
     remote_ok: bool = False
+    # The person cannot leave home (also read from the referral's words).
+    housebound: bool = False
     language: str | None = None
 
     def __post_init__(self) -> None:
@@ -229,6 +231,15 @@ class Weights:
     distance: float = 0.10
     capacity: float = 0.05
     outcomes: float = 0.05
+    # The semantic score mixes the whole referral's similarity with its best single sentence's (a referral
+    # often says several things; "always good with his hands" is what finds the repair café).
+    clause_share: float = 0.5
+    # Needs read from the referral's words count this much of a need the referrer ticked.
+    inferred_need: float = 0.5
+    # A group for the person's sex or age band scores this much of the eligibility component.
+    group_fit: float = 0.3
+    # Semantic similarity is spread from this quantile of the candidates (0) to the best (1).
+    semantic_floor: float = 0.25
     # Distance decays as exp(-km / distance_scale_km); phone/online/home-visit services score remote_distance.
     distance_scale_km: float = 3.0
     remote_distance: float = 0.5

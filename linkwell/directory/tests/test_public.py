@@ -71,6 +71,9 @@ def test_a_postcode_we_cannot_place_still_searches(client: Client, cast: Cast) -
 
 def test_the_search_page_costs_a_fixed_number_of_queries(client: Client, cast: Cast) -> None:
     def queries() -> int:
+        # Words are ranked by the matcher, whose index first catches up with the changed listings (a fixed
+        # number of queries of its own, measured in test_ranked_search.py); measure the page after that.
+        client.get("/directory/north/", {"q": "group"})
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/directory/north/", {"q": "group"}).status_code == 200
         return len(captured)

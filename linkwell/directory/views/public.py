@@ -14,7 +14,7 @@ from ..forms import DirectorySearchForm
 from ..models import Service
 from ..policies import public_scheme
 from ..presenters import ResultSummary, result_summary, service_page
-from ..search import SearchResult, SearchResults, published_service, search_services
+from ..search import SearchResult, SearchResults, published_service, ranked_search, search_services
 
 
 def self_referral_url(scheme: Scheme) -> str:
@@ -44,7 +44,9 @@ def search(request: HttpRequest, scheme_slug: str) -> HttpResponse:
     results = None
     if not form.is_bound or form.is_valid():
         arguments = form.search_arguments() if form.is_bound else {}
-        results = search_services(scheme, page=request.GET.get("page") or 1, **arguments)
+        # Words are ranked by meaning (the matcher link workers use); without words, today's order stays.
+        find = ranked_search if arguments.get("words") else search_services
+        results = find(scheme, page=request.GET.get("page") or 1, **arguments)
     partial = bool(getattr(request, "htmx", False)) and results is not None
     template = "directory/_public_results.html" if partial else "directory/public_search.html"
     return render(

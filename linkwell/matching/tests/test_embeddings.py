@@ -42,3 +42,26 @@ def test_it_shortlists_for_a_lonely_widower_with_the_real_model() -> None:
     ids = [m.service.id for m in matches]
     assert ids[-1] == "debt"
     assert set(ids[:2]) <= {"choir", "widows", "befriend", "shed"}
+
+
+def test_one_sentence_about_what_he_enjoys_finds_the_repair_cafe_with_the_real_model() -> None:
+    here = [Location(53.8, -1.55)]
+    docs = [
+        ServiceDoc(
+            id="repair",
+            name="Repair café",
+            description="Bring broken lamps and toasters; volunteers fix them with you.",
+            locations=here,
+        ),
+        ServiceDoc(
+            id="drop-in",
+            name="Wellbeing drop-in",
+            description="A friendly space to talk about how you are feeling, with tea and peer support.",
+            locations=here,
+        ),
+        ServiceDoc(id="debt", name="Money Matters", description=DEBT, locations=here),
+    ]
+    index = MatchIndex.build(docs)
+    text = "Retired joiner, his wife says he's under her feet all day. Always good with his hands."
+    matches = rank(Query(text=text, lat=53.8, lng=-1.55), index)
+    assert matches[0].service.id == "repair"

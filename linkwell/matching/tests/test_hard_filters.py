@@ -34,6 +34,7 @@ TEXTS = [
     "looks after his wife who has dementia",
     "has COPD and gets breathless, would like to get out more",
     "feels low and anxious",
+    "housebound since her fall and lives on her own",
 ]
 
 
@@ -113,6 +114,7 @@ def queries(draw: st.DrawFn) -> Query:
         times=times,
         max_km=draw(st.sampled_from([1.0, 3.0, 8.0, 20.0])),
         remote_ok=draw(st.booleans()),
+        housebound=draw(st.booleans()),
         language=draw(st.sampled_from([None, "English", "Polish", "ur"])),
     )
 
@@ -142,10 +144,15 @@ def test_it_never_returns_an_inactive_stale_ineligible_or_unreachable_service(
             assert doc.name != "Women only swim"
         if query.free_only:
             assert doc.is_free
+        housebound = reading.person.housebound
         remote = covers_area(doc, reading) and (
-            "home_visit" in doc.delivery or (query.remote_ok and bool(doc.delivery & {"phone", "online"}))
+            "home_visit" in doc.delivery
+            or ((query.remote_ok or housebound) and bool(doc.delivery & {"phone", "online"}))
         )
         if query.step_free and doc.step_free is not True:
+            assert remote
+        if housebound:
+            # Someone who cannot leave home is offered only what reaches them at home.
             assert remote
         distance = nearest_km(doc, query)
         if query.lat is not None and not remote:
@@ -175,3 +182,33 @@ def test_it_offers_a_remote_service_only_to_people_in_its_area_who_can_use_the_p
     assert [m.service.id for m in rank(Query(outcode="LW3 1AA", remote_ok=True), index)] == ["calls"]
     assert rank(Query(outcode="LS6 1AA", remote_ok=True), index) == []
     assert rank(Query(outcode="LW3 1AA", remote_ok=False), index) == []
+
+
+def test_someone_who_cannot_leave_home_is_offered_only_what_reaches_them_there() -> None:
+    visits = ServiceDoc(
+        id="visits",
+        name="Home visits",
+        description="A volunteer visits you at home for a chat.",
+        delivery=frozenset({"home_visit"}),
+    )
+    calls = ServiceDoc(
+        id="calls", name="Friendly calls", description="A weekly chat on the phone.", delivery=frozenset({"phone"})
+    )
+    cafe = ServiceDoc(id="cafe", name="Friendship café", description="Tea and a chat.", locations=[Location(*CENTRE)])
+    index = MatchIndex.build([visits, calls, cafe], encoder=HashingEncoder())
+    lat, lng = CENTRE
+
+    # Read from the referral's own words, or ticked by the link worker.
+    for query in (
+        Query(text="Housebound since her fall, lives on her own and nobody visits.", lat=lat, lng=lng),
+        Query(text="Lives on her own and nobody visits.", housebound=True, lat=lat, lng=lng),
+    ):
+        assert {m.service.id for m in rank(query, index)} == {"visits", "calls"}
+        assert exclusions(cafe, query) == ["they cannot leave home, and this happens in person"]
+        by_id = {m.service.id: m for m in rank(query, index)}
+        assert "by phone" in by_id["calls"].reasons
+        assert "home visits" in by_id["visits"].reasons
+
+    # "Barely goes out" is lonely, not housebound: the café stays on the list.
+    lonely = Query(text="Lives on her own and barely goes out.", lat=lat, lng=lng)
+    assert "cafe" in {m.service.id for m in rank(lonely, index)}

@@ -118,7 +118,10 @@ def test_it_says_why_a_targeted_service_fits(index: MatchIndex) -> None:
     shed = next(m for m in rank(LONELY_MAN, index) if m.service.id == "shed")
     assert "for men" in shed.reasons
     assert "£2 a visit" in shed.reasons
-    assert shed.components["eligibility"] == 1.0
+    # A group for his sex fits only partly; a group for what he is going through fits fully.
+    assert shed.components["eligibility"] == Weights().group_fit
+    widows = next(m for m in rank(LONELY_MAN, index) if m.service.id == "widows")
+    assert widows.components["eligibility"] == 1.0
     befriending = next(m for m in rank(LONELY_MAN, index) if m.service.id == "befriend")
     assert befriending.reasons[0] == "by phone"
     assert "waiting list of 5" in befriending.reasons
@@ -201,3 +204,47 @@ def test_scheme_weights_change_the_order(index: MatchIndex) -> None:
     assert rank(query, index)[0].service.id == "debt"
     assert rank(query, index, by_distance)[0].service.id == "debt"
     assert rank(query, index, by_distance)[1].service.id == "choir"
+
+
+REPAIR = ServiceDoc(
+    id="repair",
+    name="Repair café",
+    description="Bring broken lamps and toasters; volunteers repair them with you in the workshop.",
+    locations=_at(1.0),
+)
+CHAT = ServiceDoc(
+    id="chat",
+    name="Retired men's chat",
+    description="A cuppa and a chat for retired people.",
+    locations=_at(1.0),
+)
+
+
+def test_what_they_enjoy_is_searched_in_a_link_workers_words() -> None:
+    index = MatchIndex.build([REPAIR, CHAT], encoder=HashingEncoder())
+    said = "Retired, fed up with sitting about, his wife says he's under her feet."
+    with_hands = Query(text=f"{said} Always good with his hands.", lat=HOME[0], lng=HOME[1])
+    without = Query(text=said, lat=HOME[0], lng=HOME[1])
+    # The listing never says "hands": "good with his hands" is read as making and fixing things.
+    repair = next(m for m in rank(with_hands, index) if m.service.id == "repair")
+    assert repair.components["lexical"] == 1.0
+    assert next(m for m in rank(without, index) if m.service.id == "repair").components["lexical"] == 0.0
+
+
+def test_the_referral_is_read_sentence_by_sentence() -> None:
+    from linkwell.matching.rank import _clauses
+
+    text = "Lost his wife last year, hardly goes out now. Used to sing with the church lot! Misses it; ok."
+    assert _clauses(text) == ["Lost his wife last year, hardly goes out now.", "Used to sing with the church lot!"]
+
+
+def test_inferred_needs_count_less_than_ticked_ones(index: MatchIndex) -> None:
+    words_only = Query(text="struggling with money and bills", lat=HOME[0], lng=HOME[1])
+    ticked = Query(text="struggling with money and bills", needs=frozenset({"debt"}), lat=HOME[0], lng=HOME[1])
+    debt_words = next(m for m in rank(words_only, index) if m.service.id == "debt")
+    debt_ticked = next(m for m in rank(ticked, index) if m.service.id == "debt")
+    assert debt_ticked.components["needs"] == 1.0
+    assert 0.0 < debt_words.components["needs"] <= 1.0
+    # Weights say how much a need read from the words counts: none at all leaves only the ticked ones.
+    none_inferred = Weights(inferred_need=0.0)
+    assert next(m for m in rank(words_only, index, none_inferred) if m.service.id == "debt").components["needs"] == 0.0

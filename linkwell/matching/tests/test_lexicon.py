@@ -1,0 +1,67 @@
+"""What a link worker hears in everyday words: housebound, interests, needs."""
+
+from __future__ import annotations
+
+import pytest
+
+from linkwell.matching.lexicon import conditions_in, housebound_in, interests_in, needs_in_referral
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Housebound since she fell in the kitchen.",
+        "He is bed-bound after the operation.",
+        "She can't get out of the house without help.",
+        "Unable to leave the flat since his stroke.",
+        "Confined to the house by her breathing.",
+    ],
+)
+def test_it_hears_when_someone_cannot_leave_home(text: str) -> None:
+    assert housebound_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lives on her own and barely goes out.",
+        "Too scared to go out since her falls.",
+        "Wants to get out of the house more.",
+        "",
+    ],
+)
+def test_lonely_or_anxious_is_not_housebound(text: str) -> None:
+    assert not housebound_in(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Retired joiner, always good with his hands.", "woodwork"),
+        ("Keeps going over, three falls this year.", "strength and balance"),
+        ("The one thing that calms him is being by the water with a rod.", "fishing"),
+        ("Only thing he still enjoys is a kickabout.", "football"),
+        ("Used to sing in the church choir.", "singing"),
+        ("Loves books and local history.", "reading"),
+        ("Wants to give something back.", "volunteering"),
+    ],
+)
+def test_it_hears_what_someone_enjoys(text: str, words: str) -> None:
+    assert any(words in found for found in interests_in(text))
+
+
+def test_interests_are_not_read_into_unrelated_words() -> None:
+    assert interests_in("Letters from the bailiffs piling up on the mat.") == []
+    assert "football" not in " ".join(interests_in("Bullied at school, confidence gone."))
+
+
+def test_needs_are_read_from_everyday_words() -> None:
+    assert "loneliness" in needs_in_referral("He doesn't know a soul round here.")
+    assert "debt" in needs_in_referral("Letters from the bailiffs piling up.")
+    assert "substance_use" in needs_in_referral("Has been betting on his phone for a year.")
+    assert "caring" in needs_in_referral("15, does most of the looking after since her mum's MS got worse.")
+
+
+def test_sight_loss_is_heard_in_its_everyday_names() -> None:
+    for text in ("Her macular degeneration has got worse.", "Glaucoma in both eyes.", "Losing her sight."):
+        assert "sight_loss" in conditions_in(text)
