@@ -14,6 +14,7 @@ urlpatterns = [
     path("casework/", include("linkwell.casework.urls")),
     path("outcomes/", include("linkwell.outcomes.urls")),
     path("insights/", include("linkwell.insights.urls")),
+    path("matching/", include("linkwell.matching.urls")),
     path("q/", include("linkwell.outcomes.public_urls")),
     path("refer-yourself/", include("linkwell.referrals.public_urls")),
     path("api/oruk/", include("linkwell.interop.openreferral.urls")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -259,7 +260,7 @@ class Weights:
             raise ValueError(f"unknown matching weights: {', '.join(sorted(unknown))}")
         values: dict[str, Any] = {}
         for key, raw in data.items():
-            if isinstance(raw, bool) or not isinstance(raw, int | float):
+            if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
                 raise ValueError(f"weight {key} must be a number")
             if raw < 0:
                 raise ValueError(f"weight {key} must not be negative")
@@ -267,8 +268,9 @@ class Weights:
         weights = cls(**values)
         if weights.distance_scale_km <= 0 or weights.wellbeing_scale <= 0:
             raise ValueError("distance_scale_km and wellbeing_scale must be positive")
-        if weights.remote_distance > 1:
-            raise ValueError("remote_distance is a 0–1 score")
+        for name in ("remote_distance", "clause_share", "inferred_need", "group_fit", "semantic_floor"):
+            if getattr(weights, name) > 1:
+                raise ValueError(f"{name} is a 0–1 share")
         if sum(weights.component_weights().values()) <= 0:
             raise ValueError("at least one component must have a positive weight")
         return weights

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from linkwell.accounts.models import Membership, Role, Scheme
+from linkwell.matching import service as matching
 from linkwell.people.models import Person
 from linkwell.testing.cast import Cast, person_at
 from linkwell.testing.factories import MembershipFactory
@@ -68,6 +69,29 @@ def then_the_setting_is_saved(page: Page, scheme: Scheme, weeks: int) -> None:
     assert scheme.default_prescription_weeks == weeks
 
 
+def when_they_open_the_matching_settings(page: Page) -> None:
+    choose_from_menu(page, "Scheme settings")
+    page.get_by_role("link", name="matching settings").click()
+    expect_heading(page, "Matching settings")
+    axe_check(page)
+
+
+def when_they_give_a_weight_above_one(page: Page) -> None:
+    page.get_by_label("How much being close by counts").fill("2")
+    page.get_by_role("button", name="Save weights").click()
+    expect(page.get_by_role("alert").filter(has_text="Nearness must be 1 or less")).to_be_visible()
+    axe_check(page)
+
+
+def then_a_new_weight_is_saved(page: Page, scheme: Scheme) -> None:
+    page.get_by_label("How much being close by counts").fill("0.4")
+    page.get_by_role("button", name="Save weights").click()
+    expect(page.get_by_role("alert").filter(has_text="Matching weights saved.")).to_be_visible()
+    expect(page.get_by_label("How much being close by counts")).to_have_value("0.4")
+    axe_check(page)
+    assert matching.weights_for(scheme).distance == 0.4
+
+
 def given_a_user_with_two_memberships(cast: Cast) -> tuple[Membership, Membership]:
     """The north link worker also volunteers with the south walking group."""
     first = cast.north.link_worker
@@ -100,6 +124,13 @@ def test_a_scheme_manager_changes_a_scheme_setting(page: Page, cast: Cast) -> No
     sign_in(page, cast.north.scheme_manager)
     when_they_change_the_default_prescription_length(page, 10)
     then_the_setting_is_saved(page, cast.north.scheme, 10)
+
+
+def test_a_scheme_manager_changes_how_suggestions_are_weighed(page: Page, cast: Cast) -> None:
+    sign_in(page, cast.north.scheme_manager)
+    when_they_open_the_matching_settings(page)
+    when_they_give_a_weight_above_one(page)
+    then_a_new_weight_is_saved(page, cast.north.scheme)
 
 
 def test_a_person_with_two_memberships_switches_organisation(page: Page, cast: Cast) -> None:
