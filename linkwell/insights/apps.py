@@ -6,3 +6,10 @@ class InsightsConfig(AppConfig):
     name = "linkwell.insights"
     label = "insights"
     verbose_name = "Insights"
+
+    def ready(self) -> None:
+        # Keep the dashboard's summary rows current on every write (insights listens; the other apps never
+        # import insights).
+        from . import facts
+
+        facts.connect_signals()

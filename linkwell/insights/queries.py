@@ -1,57 +1,45 @@
-"""Dashboard aggregates for one scheme, computed in the database: one query per panel, whatever the data size.
+"""Dashboard aggregates for one scheme, computed in the database from the summary rows, whatever the data size.
 
 Every function takes a `Filters` (scheme, date range of receipt, practice, link worker, need) and returns plain
 rows that the chart, the table, the CSV/XLSX export and the PDF report all share.
 
-Percentiles: PostgreSQL computes them with `percentile_cont`. SQLite has no percentile aggregate, so there the
-query orders the durations in SQL and only that one column is fetched; the interpolation (the same definition
-as `percentile_cont`) then picks two values by position. No per-row Python work happens on either database.
+The panels read `ReferralFact` (one row per referral) and `ConnectionFact` (one row per connection, with its
+referral's filter columns copied on), kept current by `facts.refresh_facts` on every write (ADR 0014). Each panel
+is one or two grouped queries over one of those tables, with no joins; names (providers, categories, services)
+are looked up afterwards for the few services that appear.
+
+Percentiles: the summary rows store each wait rounded to 0.01 day (about 15 minutes). PostgreSQL computes
+`percentile_cont` over them. SQLite has no percentile aggregate, so there the database counts each distinct stored
+value (an index walk, at most a few thousand rows) and the interpolation (`percentile_cont`'s definition) runs
+over that histogram: the same figures as PostgreSQL, within 0.005 day of the unrounded waits before the shown
+rounding to 0.1 day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection as db_connection
-from django.db.models import (
-    Aggregate,
-    Avg,
-    Case,
-    Count,
-    Exists,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Left, StrIndex
+from django.db.models import Aggregate, Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role
-from linkwell.connections.models import Attendance, AttendanceStatus, Connection, ConnectionStatus
-from linkwell.directory.models import Service, TermKind
+from linkwell.connections.models import ConnectionStatus
+from linkwell.directory.models import Attribute, Service, TermKind
 from linkwell.outcomes.suppression import SuppressedTable, suppress
-from linkwell.referrals.models import ClosureReason, Need, Referral, ReferralEvent, Source, Status
+from linkwell.referrals.models import Need, Referral, Source
 
-# Statuses that show a referral got at least as far as each funnel stage (the state machine allows skipping
-# "unable to contact" and coming back through "reopened", so a later stage implies the earlier ones).
-_CONTACTED_OR_LATER = (Status.CONTACTED, Status.ASSESSED, Status.ACTIVE, Status.FOLLOW_UP)
-_ASSESSED_OR_LATER = (Status.ASSESSED, Status.ACTIVE, Status.FOLLOW_UP)
-_ACCEPTED_OR_LATER = (Status.ACCEPTED, Status.UNABLE_TO_CONTACT, *_CONTACTED_OR_LATER)
-# A connection "happened" once the provider took the person on.
-CONNECTED_STATUSES = (ConnectionStatus.ACCEPTED, ConnectionStatus.ATTENDING, ConnectionStatus.COMPLETED)
+from .facts import CONNECTED_STATUSES, FINISHED_STATUSES, NEED_BITS
+from .models import ConnectionFact, ReferralFact
+
+__all__ = ["CONNECTED_STATUSES"]
+
 FUNNEL_STAGES = ("received", "accepted", "contacted", "assessed", "connected", "completed")
 FUNNEL_LABELS = {
     "received": "Received",
@@ -107,23 +95,13 @@ def link_workers_for(scheme_id: int) -> QuerySet[Membership]:
     )
 
 
-def _need_q(need: str, prefix: str = "") -> Q:
-    # `needs` is a JSON list of codes. PostgreSQL answers containment natively (jsonb @>); SQLite has no JSON
-    # containment lookup, so there match the quoted code in the JSON text (codes are plain words, so a quoted
-    # code can match only itself).
-    if db_connection.vendor == "postgresql":
-        return Q(**{f"{prefix}needs__contains": [need]})
-    return Q(**{f"{prefix}needs__icontains": f'"{need}"'})
-
-
 def _start_of(day: dt.date) -> dt.datetime:
     # A range on the stored timestamp (not `__date`, which SQLite computes row by row) so indexes apply.
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def referrals(filters: Filters) -> QuerySet[Referral]:
-    """The filtered referrals of the scheme (a queryset: nothing is fetched)."""
-    qs = Referral.objects.filter(scheme_id=filters.scheme_id)
+def _filtered(qs: QuerySet[Any], filters: Filters) -> QuerySet[Any]:
+    qs = qs.filter(scheme_id=filters.scheme_id)
     if filters.date_from:
         qs = qs.filter(received_at__gte=_start_of(filters.date_from))
     if filters.date_to:
@@ -133,24 +111,29 @@ def referrals(filters: Filters) -> QuerySet[Referral]:
     if filters.link_worker_id:
         qs = qs.filter(assigned_to_id=filters.link_worker_id)
     if filters.need:
-        qs = qs.filter(_need_q(filters.need))
+        qs = qs.filter(GreaterThan(F("needs").bitand(NEED_BITS.get(filters.need, 0)), 0))
     return qs.order_by()
 
 
-def _in_filtered(filters: Filters, path: str) -> Q:
-    """The same filters, seen from a model that reaches Referral through `path` (e.g. "referral__")."""
-    q = Q(**{f"{path}scheme_id": filters.scheme_id})
-    if filters.date_from:
-        q &= Q(**{f"{path}received_at__gte": _start_of(filters.date_from)})
-    if filters.date_to:
-        q &= Q(**{f"{path}received_at__lt": _start_of(filters.date_to + dt.timedelta(days=1))})
-    if filters.practice_id:
-        q &= Q(**{f"{path}referring_organisation_id": filters.practice_id})
-    if filters.link_worker_id:
-        q &= Q(**{f"{path}assigned_to_id": filters.link_worker_id})
-    if filters.need:
-        q &= _need_q(filters.need, path)
-    return q
+def referrals(filters: Filters) -> QuerySet[Referral]:
+    """The filtered referrals of the scheme (a queryset: nothing is fetched), chosen through their summaries."""
+    return Referral.objects.filter(pk__in=facts(filters).values("referral_id")).order_by()
+
+
+def facts(filters: Filters) -> QuerySet[ReferralFact]:
+    """The summary rows of the filtered referrals."""
+    return _filtered(ReferralFact.objects.all(), filters)
+
+
+def connection_facts(filters: Filters) -> QuerySet[ConnectionFact]:
+    """The summary rows of the connections of the filtered referrals."""
+    return _filtered(ConnectionFact.objects.all(), filters)
+
+
+def _has_need(code: str) -> Any:
+    """1 if the referral names the need, else 0 (integer division of the masked bit by itself)."""
+    bit = NEED_BITS[code]
+    return F("needs").bitand(bit) / Value(bit)
 
 
 class DaysBetween(Func):
@@ -198,104 +181,95 @@ def _interpolate(values: list[float], fraction: float) -> float | None:
     return values[low] + (values[high] - values[low]) * (position - low)
 
 
+def _histogram_percentile(histogram: list[tuple[float, int]], total: int, fraction: float) -> float | None:
+    """percentile_cont over values given as (value, count) in ascending order of value."""
+    if not total:
+        return None
+    position = fraction * (total - 1)
+    low, high = math.floor(position), math.ceil(position)
+    found: dict[int, float] = {}
+    seen = 0
+    for value, count in histogram:
+        for index in (low, high):
+            if index not in found and seen <= index < seen + count:
+                found[index] = value
+        seen += count
+        if high in found:
+            break
+    return found[low] + (found[high] - found[low]) * (position - low)
+
+
 def _percentiles(qs: QuerySet[Any], column: str) -> tuple[int, float | None, float | None]:
-    """(count, median, 90th percentile) of an annotated column, computed by the database where it can."""
+    """(count, median, 90th percentile) of a column, computed by the database where it can."""
     if db_connection.vendor == "postgresql":
         row = qs.aggregate(n=Count(column), median=PercentileCont(column, 0.5), p90=PercentileCont(column, 0.9))
         return int(row["n"]), row["median"], row["p90"]
-    values = list(qs.order_by(column).values_list(column, flat=True))
-    return len(values), _interpolate(values, 0.5), _interpolate(values, 0.9)
+    # The stored waits are rounded to 0.01 day, so a few thousand distinct values at most, read in index order.
+    histogram = [
+        (float(value), int(count))
+        for value, count in qs.filter(**{f"{column}__isnull": False})
+        .values_list(column)
+        .annotate(n=Count("*"))
+        .order_by(column)
+        .values_list(column, "n")
+    ]
+    total = sum(count for _, count in histogram)
+    return total, _histogram_percentile(histogram, total, 0.5), _histogram_percentile(histogram, total, 0.9)
 
 
-def _month_buckets(filters: Filters) -> tuple[Case | None, list[str]]:
-    """A CASE expression numbering each referral's month of receipt (local time), and the months' labels.
-
-    Month boundaries are worked out here in the scheme's time zone and compared with the stored timestamps, so
-    the database groups by plain comparisons: SQLite has no time zone support, and Django's TruncMonth there
-    calls back into Python for every row.
-    """
-    span = referrals(filters).aggregate(first=Min("received_at"), last=Max("received_at"))
-    if span["first"] is None:
-        return None, []
-    first, last = timezone.localtime(span["first"]), timezone.localtime(span["last"])
-    month = dt.date(first.year, first.month, 1)
-    labels: list[str] = []
-    whens: list[When] = []
-    while month <= last.date():
-        following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        whens.append(When(received_at__lt=_start_of(following), then=Value(len(labels))))
-        labels.append(month.strftime("%Y-%m"))
-        month = following
-    return Case(*whens, default=Value(len(labels) - 1), output_field=IntegerField()), labels
+def _month(yyyymm: int) -> str:
+    return f"{yyyymm // 100:04d}-{yyyymm % 100:02d}"
 
 
-def _by_month(filters: Filters, counts: dict[str, Any]) -> list[dict[str, Any]]:
-    bucket, labels = _month_buckets(filters)
-    if bucket is None:
-        return []
-    rows = referrals(filters).annotate(month=bucket).values("month").annotate(total=Count("id"), **counts)
-    return [_unprefix({**row, "month": labels[row["month"]]}) for row in sorted(rows, key=lambda r: r["month"])]
+def _monthly(filters: Filters, column: str) -> list[tuple[int, Any, int]]:
+    """(yyyymm, value, referrals) per month and value of `column`: a walk of one covering index, no sort."""
+    return list(
+        facts(filters)
+        .values_list("month", column)
+        .annotate(n=Count("*"))
+        .order_by("month", column)
+        .values_list("month", column, "n")
+    )
 
 
 def referrals_over_time(filters: Filters) -> list[dict[str, Any]]:
     """Referrals received per month, split by source (one row per month; a column per source)."""
-    # Prefixed names: a source code such as "self" must not collide with annotate()'s own arguments.
-    return _by_month(filters, {f"n_{source}": Count("id", filter=Q(source=source)) for source in Source.values})
+    months: dict[int, dict[str, Any]] = {}
+    for yyyymm, source, count in _monthly(filters, "source"):
+        row = months.setdefault(yyyymm, {"month": _month(yyyymm), "total": 0, **dict.fromkeys(Source.values, 0)})
+        row[source] = row.get(source, 0) + count
+        row["total"] += count
+    return list(months.values())
+
+
+def _need_counts(mask: int) -> list[str]:
+    return [code for code, bit in NEED_BITS.items() if mask & bit]
 
 
 def referrals_by_need(filters: Filters) -> list[dict[str, Any]]:
     """Referrals received per month mentioning each need (a referral with two needs counts under both)."""
-    return _by_month(filters, {f"n_{need}": Count("id", filter=_need_q(need)) for need in Need.values})
+    months: dict[int, dict[str, Any]] = {}
+    for yyyymm, mask, count in _monthly(filters, "needs"):
+        row = months.setdefault(yyyymm, {"month": _month(yyyymm), "total": 0, **dict.fromkeys(Need.values, 0)})
+        for code in _need_counts(mask):
+            row[code] += count
+        row["total"] += count
+    return list(months.values())
 
 
-def _unprefix(row: Mapping[str, Any]) -> dict[str, Any]:
-    out = {key.removeprefix("n_"): value for key, value in row.items()}
-    if "month" in out:
-        out["month"] = _month(out["month"])
-    return out
+_STAGE_FLAGS = ("accepted", "contacted", "assessed", "connected", "completed", "rejected", "could_not_contact")
 
 
-def _month(value: Any) -> str:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.strftime("%Y-%m")
-    return str(value)[:7]
-
-
-def _flag(condition: Q) -> Max:
-    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+def _by_status_and_stage(filters: Filters) -> list[dict[str, Any]]:
+    """Referrals per status and combination of stage flags (a few dozen rows): one walk of a covering index."""
+    return list(facts(filters).values("status", *_STAGE_FLAGS).annotate(n=Count("*")).order_by())
 
 
 def funnel(filters: Filters) -> dict[str, Any]:
-    """How many referrals reached each stage, plus the could-not-contact and rejection rates.
-
-    One pass over the events, grouped by referral (in the order of the referral/time index), marks the stages
-    each referral reached; the outer query adds the marks up.
-    """
-    flags = (
-        ReferralEvent.objects.filter(_in_filtered(filters, "referral__"))
-        .order_by()
-        .values("referral_id")
-        .annotate(
-            f_accepted=_flag(Q(to_status__in=_ACCEPTED_OR_LATER)),
-            f_contacted=_flag(Q(to_status__in=_CONTACTED_OR_LATER)),
-            f_assessed=_flag(Q(to_status__in=_ASSESSED_OR_LATER)),
-            f_completed=_flag(Q(to_status=Status.CLOSED, reason=ClosureReason.COMPLETED)),
-            f_rejected=_flag(Q(to_status=Status.REJECTED)),
-            f_could_not_contact=_flag(
-                Q(to_status=Status.UNABLE_TO_CONTACT)
-                | Q(to_status=Status.CLOSED, reason=ClosureReason.COULD_NOT_CONTACT)
-            ),
-        )
-    )
-    names = ("accepted", "contacted", "assessed", "completed", "rejected", "could_not_contact")
-    row = {name: value or 0 for name, value in flags.aggregate(**{name: Sum(f"f_{name}") for name in names}).items()}
-    row["received"] = referrals(filters).count()
-    row["connected"] = (
-        _connections(filters)
-        .filter(status__in=CONNECTED_STATUSES)
-        .aggregate(n=Count("referral_id", distinct=True))["n"]
-    )
-    received = row["received"]
+    """How many referrals reached each stage, plus the could-not-contact and rejection rates (one query)."""
+    groups = _by_status_and_stage(filters)
+    row = {name: sum(group["n"] for group in groups if group[name]) for name in _STAGE_FLAGS}
+    received = row["received"] = sum(group["n"] for group in groups)
     stages = [
         {
             "stage": FUNNEL_LABELS[name],
@@ -329,23 +303,12 @@ def _pct(part: int | None, whole: int | None) -> float | None:
 
 def waiting_times(filters: Filters) -> list[Wait]:
     """Days from receipt to first successful contact and to the first connection sent: median and 90th centile."""
-    first_contact = (
-        referrals(filters)
-        .filter(contacts__successful=True)
-        .values("id")
-        .annotate(first=Min("contacts__occurred_at"))
-        .annotate(days=DaysBetween(F("first"), F("received_at")))
-    )
-    first_connection = (
-        referrals(filters)
-        .filter(connections__isnull=False)
-        .values("id")
-        .annotate(first=Min(Coalesce("connections__sent_at", "connections__created_at")))
-        .annotate(days=DaysBetween(F("first"), F("received_at")))
-    )
     waits = []
-    for label, qs in (("Referral to first contact", first_contact), ("Referral to first connection", first_connection)):
-        count, median, p90 = _percentiles(qs, "days")
+    for label, column in (
+        ("Referral to first contact", "days_to_first_contact"),
+        ("Referral to first connection", "days_to_first_connection"),
+    ):
+        count, median, p90 = _percentiles(facts(filters), column)
         waits.append(Wait(label=label, count=count, median=_round(median), p90=_round(p90)))
     return waits
 
@@ -354,83 +317,87 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(max(value, 0.0), 1)
 
 
-def _connections(filters: Filters) -> QuerySet[Connection]:
-    return Connection.objects.filter(_in_filtered(filters, "referral__")).order_by()
+def _per_service(filters: Filters) -> dict[int, dict[str, Any]]:
+    """Connection counts per service (one grouped query over the connection summaries)."""
+    rows = (
+        connection_facts(filters)
+        .values("service_id")
+        .annotate(
+            total=Count("*"),
+            connected=Count("status", filter=Q(status__in=CONNECTED_STATUSES)),
+            declined=Count("status", filter=Q(status=ConnectionStatus.DECLINED)),
+            answered=Count("response_days"),
+            response_sum=Sum("response_days"),
+            sessions=Sum("sessions"),
+            present=Sum("present"),
+        )
+    )
+    return {row["service_id"]: dict(row) for row in rows}
 
 
 def connections_by_category(filters: Filters) -> list[dict[str, Any]]:
     """Connections per service category (a service in two categories counts in both)."""
-    rows = (
-        _connections(filters)
-        .filter(service__attributes__taxonomy_term__kind=TermKind.CATEGORY)
-        .values(category=F("service__attributes__taxonomy_term__name"))
-        .annotate(
-            total=Count("id", distinct=True),
-            connected=Count("id", distinct=True, filter=Q(status__in=CONNECTED_STATUSES)),
-            declined=Count("id", distinct=True, filter=Q(status=ConnectionStatus.DECLINED)),
-        )
-        .order_by("-total", "category")
-    )
-    return [dict(row) for row in rows]
+    per_service = _per_service(filters)
+    services_of: dict[str, set[int]] = defaultdict(set)
+    for service_id, category in Attribute.objects.filter(
+        service_id__in=list(per_service), taxonomy_term__kind=TermKind.CATEGORY
+    ).values_list("service_id", "taxonomy_term__name"):
+        services_of[category].add(service_id)
+    rows = [
+        {
+            "category": category,
+            **{key: sum(per_service[s][key] for s in services) for key in ("total", "connected", "declined")},
+        }
+        for category, services in services_of.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["total"], row["category"]))
 
 
 def providers(filters: Filters) -> list[dict[str, Any]]:
     """Per provider: connections, how quickly they answer (days), and the share of sessions attended."""
-    conn_rows = (
-        _connections(filters)
-        .values(provider=Coalesce(F("service__provider__name"), F("service__name")))
-        .annotate(
-            total=Count("id"),
-            connected=Count("id", filter=Q(status__in=CONNECTED_STATUSES)),
-            declined=Count("id", filter=Q(status=ConnectionStatus.DECLINED)),
-            answered=Count("id", filter=Q(responded_at__isnull=False, sent_at__isnull=False)),
-            mean_response_days=Avg(
-                DaysBetween(F("responded_at"), F("sent_at")),
-                filter=Q(responded_at__isnull=False, sent_at__isnull=False),
-            ),
-        )
-        .order_by("-total", "provider")
+    per_service = _per_service(filters)
+    names = dict(
+        Service.objects.filter(pk__in=list(per_service)).values_list("pk", Coalesce(F("provider__name"), F("name")))
     )
-    attendance = {
-        row["provider"]: row
-        for row in Attendance.objects.filter(_in_filtered(filters, "connection__referral__"))
-        .order_by()
-        .values(provider=Coalesce(F("connection__service__provider__name"), F("connection__service__name")))
-        .annotate(
-            sessions=Count("id"),
-            present=Count("id", filter=Q(status__in=(AttendanceStatus.ATTENDED, AttendanceStatus.LATE))),
-        )
-    }
-    result = []
-    for row in conn_rows:
-        seen = attendance.get(row["provider"], {"sessions": 0, "present": 0})
-        result.append(
-            {
-                **row,
-                "mean_response_days": _round(row["mean_response_days"]),
-                "sessions": seen["sessions"],
-                "attendance_rate": _pct(seen["present"], seen["sessions"]),
-            }
-        )
-    return result
+    keys = ("total", "connected", "declined", "answered", "response_sum", "sessions", "present")
+    by_provider: dict[str, dict[str, Any]] = {}
+    for service_id, row in per_service.items():
+        into = by_provider.setdefault(names[service_id], dict.fromkeys(keys, 0))
+        for key in keys:
+            into[key] += row[key] or 0
+    result = [
+        {
+            "provider": provider,
+            "total": row["total"],
+            "connected": row["connected"],
+            "declined": row["declined"],
+            "answered": row["answered"],
+            "mean_response_days": _round(row["response_sum"] / row["answered"] if row["answered"] else None),
+            "sessions": row["sessions"],
+            "attendance_rate": _pct(row["present"], row["sessions"]),
+        }
+        for provider, row in by_provider.items()
+    ]
+    return sorted(result, key=lambda row: (-row["total"], row["provider"]))
 
 
 def capacity(filters: Filters) -> list[dict[str, Any]]:
     """Each active service's stated places and waiting list, with Linkwell's own waiting-list count."""
+    waiting = (
+        connection_facts(filters)
+        .filter(service_id=OuterRef("pk"), status=ConnectionStatus.WAITLISTED)
+        .values("service_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     rows = (
         Service.objects.filter(scheme_id=filters.scheme_id, status="active")
-        .annotate(
-            waitlisted=Count(
-                "connections",
-                filter=Q(connections__status=ConnectionStatus.WAITLISTED)
-                & _in_filtered(filters, "connections__referral__"),
-            )
-        )
+        .annotate(waitlisted=Coalesce(Subquery(waiting), 0))
         .filter(Q(capacity_available__isnull=False) | Q(waiting_list_length__isnull=False) | Q(waitlisted__gt=0))
         .values("name", "capacity_available", "waiting_list_length", "waitlisted", "capacity_updated_at")
         .order_by("-waitlisted", "name")
     )
-    return [{**row, "capacity_updated_at": row["capacity_updated_at"]} for row in rows]
+    return [dict(row) for row in rows]
 
 
 @dataclass
@@ -466,21 +433,19 @@ class UnmetNeeds:
 
 def unmet_needs(filters: Filters) -> UnmetNeeds:
     """Needs of finished referrals that never led to a connection, per postcode district (e.g. "LW1")."""
-    finished = referrals(filters).filter(status__in=(Status.CLOSED, Status.REJECTED))
-    unmet = finished.exclude(
-        Exists(Connection.objects.filter(referral_id=OuterRef("pk"), status__in=CONNECTED_STATUSES))
-    )
-    counts = {f"n_{need}": Count("id", filter=_need_q(need)) for need in Need.values}
-    postcode = F("person__postcode")
-    rows = [
-        _unprefix(row)
-        for row in unmet.annotate(
-            area=Left(postcode, StrIndex(postcode, Value(" ")) - Value(1, output_field=IntegerField()))
-        )
-        .values("area")
-        .annotate(**counts)
-        .order_by("area")
-    ]
+    by_area: dict[str, dict[str, Any]] = {}
+    for area, mask, count in (
+        facts(filters)
+        .filter(ended_unmet=True)
+        .values_list("district", "needs")
+        .annotate(n=Count("*"))
+        .order_by("district", "needs")
+        .values_list("district", "needs", "n")
+    ):
+        row = by_area.setdefault(area, {"area": area, **dict.fromkeys(Need.values, 0)})
+        for code in _need_counts(mask):
+            row[code] += count
+    rows = list(by_area.values())
     if not rows:
         return UnmetNeeds()
     needs = [(code, label) for code, label in Need.choices if any(row[code] for row in rows)]
@@ -492,10 +457,12 @@ def unmet_needs(filters: Filters) -> UnmetNeeds:
 
 def headline(filters: Filters) -> dict[str, Any]:
     """The few numbers at the top of the page (and of the network view)."""
-    row = referrals(filters).aggregate(
-        referrals=Count("id"),
-        people=Count("person_id", distinct=True),
-        open=Count("id", filter=~Q(status__in=(Status.CLOSED, Status.REJECTED))),
-    )
-    row["connections"] = _connections(filters).count()
+    groups = _by_status_and_stage(filters)
+    row: dict[str, Any] = {
+        "referrals": sum(group["n"] for group in groups),
+        "open": sum(group["n"] for group in groups if group["status"] not in FINISHED_STATUSES),
+    }
+    # DISTINCT in a subquery rather than COUNT(DISTINCT …): the database can walk the (scheme, person) index.
+    row["people"] = facts(filters).values("person_id").distinct().count()
+    row["connections"] = connection_facts(filters).count()
     return row

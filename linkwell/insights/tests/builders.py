@@ -70,7 +70,8 @@ def journey(
             reason=reason if status in (Status.CLOSED, Status.REJECTED) else "",
         )
         previous = status
-    Referral.objects.filter(pk=referral.pk).update(status=previous)
+    referral.status = previous  # saved the way the state machine saves it (a queryset update sends no signal)
+    referral.save(update_fields=["status"])
     if contact_after_days is not None:
         Contact.objects.create(
             referral=referral,
