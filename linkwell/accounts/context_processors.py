@@ -14,4 +14,5 @@ def membership(request: HttpRequest) -> dict[str, Any]:
         "can_configure_scheme": can(active, Capability.SCHEME_CONFIGURE),
         "can_view_people": can(active, Capability.PERSON_VIEW),
         "can_create_people": can(active, Capability.PERSON_CREATE),
+        "can_view_network": can(active, Capability.NETWORK_VIEW),
     }

@@ -1,4 +1,5 @@
-"""Schemes (tenants), organisations, users, memberships (user × organisation × role) and the audit log."""
+"""Schemes (tenants), organisations, users, memberships (user × organisation × role), networks of schemes and
+the audit log."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ class OrganisationKind(models.TextChoices):
     NHS_TEAM = "nhs_team", "NHS team"
     VOLUNTARY_PROVIDER = "voluntary_provider", "Voluntary or community provider"
     LINK_WORKER_SERVICE = "link_worker_service", "Link worker service"
+    NETWORK = "network", "Network or regional body (across schemes)"
 
 
 # ODS codes: GP practices are a letter and five digits (A81001); pharmacies F + 4 alphanumerics (FA123);
@@ -140,6 +142,8 @@ class Role(models.TextChoices):
     VOLUNTEER = "volunteer", "Volunteer"
     SCHEME_MANAGER = "scheme_manager", "Scheme manager"
     ADMIN = "admin", "Administrator"
+    # Sees one thing: the suppressed headline figures of the schemes in the networks its organisation hosts.
+    NETWORK = "network", "Network viewer"
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -174,6 +178,39 @@ class Membership(models.Model):
     @property
     def scheme_id(self) -> int:
         return self.organisation.scheme_id
+
+
+class Network(models.Model):
+    """Schemes that compare their headline figures side by side, such as a regional institute's test beds.
+
+    Members with the network role at the host organisation, and the member schemes' managers, see suppressed
+    aggregates of every active scheme in it — never a record, and nothing else of any scheme.
+    """
+
+    slug = models.SlugField(unique=True, max_length=50)
+    name = models.CharField(max_length=200)
+    description = models.CharField(max_length=300, blank=True)
+    host = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_networks",
+        help_text="The organisation whose members with the network role see this network.",
+    )
+    schemes = models.ManyToManyField(Scheme, related_name="networks", blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.host is not None and self.host.kind != OrganisationKind.NETWORK:
+            raise ValidationError({"host": "A network is hosted by an organisation of the kind 'network'"})
 
 
 class AuditAction(models.TextChoices):

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import AuditEvent, Membership, Organisation, Role, Scheme, User
+from .models import AuditEvent, Membership, Network, Organisation, Role, Scheme, User
 
 
 class Capability(StrEnum):
@@ -39,6 +39,7 @@ class Capability(StrEnum):
     OUTCOMES_RECORD = "outcomes.record"
     OUTCOMES_VIEW = "outcomes.view"
     INSIGHTS_VIEW = "insights.view"
+    NETWORK_VIEW = "network.view"
 
 
 C = Capability
@@ -53,7 +54,10 @@ C = Capability
 # - Volunteers see only the people they are asked to accompany, through their assignment pages.
 # - Scheme managers configure and run the scheme: triage, directory moderation, the audit log, dashboards and
 #   evaluation; they read casework and outcomes but do not record them.
+#   They also compare their scheme with the others in any network it belongs to (suppressed aggregates).
 # - Admins configure the scheme and manage people's records, the directory and the audit log.
+# - Network viewers (a regional institute with test beds) see only the network page: the suppressed headline
+#   figures of the schemes in the networks their organisation hosts. No record, list or scheme page of any kind.
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.REFERRER: frozenset(
         {
@@ -99,6 +103,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.CONNECTION_PROPOSE,
             C.OUTCOMES_VIEW,
             C.INSIGHTS_VIEW,
+            C.NETWORK_VIEW,
         }
     ),
     Role.ADMIN: frozenset(
@@ -117,6 +122,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.INSIGHTS_VIEW,
         }
     ),
+    Role.NETWORK: frozenset({C.NETWORK_VIEW}),
 }
 
 # Roles whose view of people covers the whole scheme rather than their own organisation's links.
@@ -167,3 +173,28 @@ def audit_events_for(membership: Membership) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(scheme_id=membership.organisation.scheme_id).select_related(
         "actor", "organisation"
     )
+
+
+def networks_for(membership: Membership | None) -> QuerySet[Network]:
+    """Active networks whose aggregates the membership may see: those its organisation hosts (network role),
+    or those its scheme belongs to (scheme managers). None for every other role."""
+    if not can(membership, Capability.NETWORK_VIEW):
+        return Network.objects.none()
+    assert membership is not None
+    active = Network.objects.filter(is_active=True)
+    if membership.role == Role.NETWORK:
+        return active.filter(host_id=membership.organisation_id)
+    return active.filter(schemes__id=membership.organisation.scheme_id).distinct()
+
+
+def get_network_for(membership: Membership | None, slug: str) -> Network:
+    """One network the membership may see, or 404."""
+    try:
+        return networks_for(membership).get(slug=slug)
+    except Network.DoesNotExist:
+        raise Http404("No such network") from None
+
+
+def network_schemes(network: Network) -> QuerySet[Scheme]:
+    """The active schemes of a network, in name order (reach them only through a network from networks_for)."""
+    return network.schemes.filter(is_active=True).order_by("name", "pk")

@@ -24,7 +24,13 @@ from .forms import (
 )
 from .middleware import SESSION_KEY
 from .models import AuditAction, Membership, Role
-from .policies import audit_events_for, get_membership_for_user, organisations_for, scheme_for_configuration
+from .policies import (
+    audit_events_for,
+    get_membership_for_user,
+    networks_for,
+    organisations_for,
+    scheme_for_configuration,
+)
 from .services import audit_record, scheme_update_settings
 
 
@@ -81,6 +87,7 @@ HOME_TEMPLATES = {
     Role.VOLUNTEER: "accounts/home_volunteer.html",
     Role.SCHEME_MANAGER: "accounts/home_scheme_manager.html",
     Role.ADMIN: "accounts/home_admin.html",
+    Role.NETWORK: "accounts/home_network.html",
 }
 
 
@@ -95,6 +102,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["organisation_count"] = organisations.count()
         context["member_count"] = Membership.objects.active().filter(organisation__in=organisations).count()
         context["recent_audit"] = audit_events_for(membership)[:5]
+    # Network viewers, and scheme managers whose scheme is in a network, compare schemes on the network page.
+    context["networks"] = list(networks_for(membership))
     return render(request, HOME_TEMPLATES[Role(membership.role)], context)
 
 

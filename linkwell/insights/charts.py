@@ -1,8 +1,14 @@
-"""Small server-rendered SVG charts (bar, stacked bar, line) drawn from the same rows as the table beside them.
+"""Server-rendered SVG charts (bar, stacked bar, line) drawn from the same rows as the table beside them.
 
 No JavaScript. Each chart is an <svg role="img"> with a <title> and <desc>; the table next to it carries the
 figures for screen readers, so the SVG itself is a picture with a text alternative. Colours come from the NHS
 palette and each series also differs in position (stacking order, legend), not only in colour.
+
+The charts fill their column at any width without shrinking their text: the SVG has no viewBox, so its text is
+drawn at the page's own pixel size (14px, 16px from tablet width up: see linkwell.css), while horizontal
+positions are percentages of the column. Bars put their label and figure on a line above the bar, so a long
+label never squeezes the bar on a phone. The line chart draws its lines in a nested, stretched SVG
+(non-scaling strokes) and its labels in the outer one. Legends are HTML, so they wrap like text.
 """
 
 from __future__ import annotations
@@ -14,9 +20,14 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ("#005eb8", "#007f3b", "#ffb81c", "#330072", "#d5281b", "#00a499", "#ae2573", "#768692", "#41b6e6")
-WIDTH = 640
-ROW_HEIGHT = 22
-LABEL_WIDTH = 200
+INK = "#212b32"
+# Heights in CSS pixels, sized for the 16px text of wider screens (phones use 14px).
+ROW_HEIGHT = 46
+LABEL_BASELINE = 17
+BAR_TOP = 23
+BAR_HEIGHT = 16
+PLOT_HEIGHT = 180
+LABEL_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -28,27 +39,33 @@ class Series:
 def _open(chart_id: str, title: str, description: str, height: int) -> str:
     return (
         f'<svg class="linkwell-chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="Frutiger W01, Arial, sans-serif" font-size="12">'
+        f'width="100%" height="{height}" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="Frutiger W01, Arial, sans-serif" font-size="14" fill="{INK}">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
     )
 
 
-def _legend(series: Sequence[Series], y: int) -> tuple[str, int]:
-    parts, x = [], 0
-    for index, item in enumerate(series):
-        if x > WIDTH - 150:
-            x, y = 0, y + 18
-        colour = PALETTE[index % len(PALETTE)]
-        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16}" y="{y + 10}" fill="#212b32">{escape(item.name)}</text>')
-        x += 16 + 7 * len(item.name) + 20
-    return "".join(parts), y + 22
+def _legend(series: Sequence[Series]) -> str:
+    # The figures are in the table beside the chart, so the legend is for sighted readers only.
+    items = "".join(
+        f'<li><svg width="12" height="12" focusable="false"><rect width="12" height="12" '
+        f'fill="{PALETTE[index % len(PALETTE)]}"/></svg> {escape(item.name)}</li>'
+        for index, item in enumerate(series)
+    )
+    return f'<ul class="linkwell-chart-legend" aria-hidden="true">{items}</ul>'
+
+
+def _figure(legend: str, svg: str) -> SafeString:
+    return mark_safe(f'<div class="linkwell-chart-figure">{legend}{svg}</div>')
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 def _empty(chart_id: str, title: str) -> SafeString:
-    return mark_safe(
-        _open(chart_id, title, "No data for these filters.", 30) + '<text x="0" y="20">No data</text></svg>'
+    return _figure(
+        "", _open(chart_id, title, "No data for these filters.", 30) + '<text x="0" y="20">No data</text></svg>'
     )
 
 
@@ -70,64 +87,68 @@ def stacked_bar(
     if not labels or not any(totals):
         return _empty(chart_id, title)
     top = max(totals) or 1
-    plot = WIDTH - LABEL_WIDTH - 60
-    legend_svg, y = _legend(series, 0) if legend and len(series) > 1 else ("", 0)
-    height = y + ROW_HEIGHT * len(labels) + 4
-    parts = [_open(chart_id, title, f"{title}. The figures are in the table that follows.", height), legend_svg]
+    height = ROW_HEIGHT * len(labels)
+    parts = [_open(chart_id, title, f"{title}. The figures are in the table that follows.", height)]
     for row, label in enumerate(labels):
-        top_y = y + row * ROW_HEIGHT
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{top_y + 15}" text-anchor="end" fill="#212b32">{escape(label[:32])}</text>'
-        )
-        x = float(LABEL_WIDTH)
-        hidden = False
+        top_y = row * ROW_HEIGHT
+        hidden = any(item.values[row] is None for item in series)
+        figure = f"{_fmt(totals[row])}{unit}" + (" (some hidden)" if hidden else "")
+        parts.append(f'<text x="0" y="{top_y + LABEL_BASELINE}">{escape(_short(label))}</text>')
+        parts.append(f'<text x="100%" y="{top_y + LABEL_BASELINE}" text-anchor="end">{escape(figure)}</text>')
+        x = 0.0
         for index, item in enumerate(series):
             value = item.values[row]
-            if value is None:
-                hidden = True
+            if not value or value <= 0:
                 continue
-            width = plot * value / top
-            if width > 0:
-                colour = PALETTE[index % len(PALETTE)]
-                parts.append(
-                    f'<rect x="{x:.1f}" y="{top_y + 3}" width="{width:.1f}" height="{ROW_HEIGHT - 6}" fill="{colour}"/>'
-                )
+            width = 100 * value / top
+            colour = PALETTE[index % len(PALETTE)]
+            parts.append(
+                f'<rect x="{x:.2f}%" y="{top_y + BAR_TOP}" width="{width:.2f}%" height="{BAR_HEIGHT}" fill="{colour}"/>'
+            )
             x += width
-        text = f"{_fmt(totals[row])}{unit}" + (" (some hidden)" if hidden else "")
-        parts.append(f'<text x="{x + 4:.1f}" y="{top_y + 15}" fill="#212b32">{escape(text)}</text>')
     parts.append("</svg>")
-    return mark_safe("".join(parts))
+    return _figure(_legend(series) if legend and len(series) > 1 else "", "".join(parts))
 
 
 def line(chart_id: str, title: str, labels: Sequence[str], series: Sequence[Series]) -> SafeString:
     """One line per series over the labels (months), with the y axis from zero."""
     if not labels or not any(v for s in series for v in s.values):
         return _empty(chart_id, title)
-    legend_svg, y0 = _legend(series, 0) if len(series) > 1 else ("", 0)
-    plot_h, left, bottom_pad = 180, 40, 24
-    height = y0 + plot_h + bottom_pad
     top = max((v or 0) for s in series for v in s.values) or 1
-    step = (WIDTH - left - 10) / max(len(labels) - 1, 1)
-    parts = [_open(chart_id, title, f"{title}. The figures are in the table that follows.", height), legend_svg]
-    base = y0 + plot_h
-    parts.append(f'<line x1="{left}" y1="{base}" x2="{WIDTH - 10}" y2="{base}" stroke="#768692"/>')
-    parts.append(f'<text x="{left - 4}" y="{y0 + 10}" text-anchor="end" fill="#212b32">{_fmt(top)}</text>')
-    parts.append(f'<text x="{left - 4}" y="{base}" text-anchor="end" fill="#212b32">0</text>')
-    every = max(1, len(labels) // 8)
-    for index, label in enumerate(labels):
-        if index % every == 0:
-            x = left + index * step
-            parts.append(
-                f'<text x="{x:.1f}" y="{base + 16}" text-anchor="middle" fill="#212b32">{escape(label)}</text>'
-            )
+    plot_top = 24
+    base = plot_top + PLOT_HEIGHT
+    height = base + 24
+    last = max(len(labels) - 1, 1)
+    parts = [_open(chart_id, title, f"{title}. The figures are in the table that follows.", height)]
+    parts.append(f'<text x="0" y="{plot_top - 8}">{_fmt(top)}</text>')
+    parts.append(
+        f'<line x1="0" y1="{plot_top}" x2="100%" y2="{plot_top}" stroke="#d8dde0" stroke-dasharray="4 4"/>'
+        f'<line x1="0" y1="{base}" x2="100%" y2="{base}" stroke="#768692"/>'
+    )
+    # Up to four month labels, so they fit side by side on a phone; the first and last hug the edges.
+    every = max(1, -(-len(labels) // 4))
+    for index in range(0, len(labels), every):
+        label = labels[index]
+        anchor = "start" if index == 0 else "end" if index == len(labels) - 1 else "middle"
+        parts.append(
+            f'<text x="{100 * index / last:.2f}%" y="{base + 18}" text-anchor="{anchor}">{escape(label)}</text>'
+        )
+    # The lines live in a stretched inner SVG (one unit per month across, one per count up), drawn with strokes
+    # that keep their width however the column is sized.
+    parts.append(
+        f'<svg x="0" y="{plot_top}" width="100%" height="{PLOT_HEIGHT}" viewBox="0 0 {last} {top}" '
+        'preserveAspectRatio="none" overflow="visible">'
+    )
     for index, item in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
-        points = " ".join(
-            f"{left + i * step:.1f},{base - plot_h * (v or 0) / top:.1f}" for i, v in enumerate(item.values)
+        values = list(item.values) if len(item.values) > 1 else [*item.values, *item.values]
+        points = " ".join(f"{i},{top - (v or 0):g}" for i, v in enumerate(values))
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2" vector-effect="non-scaling-stroke" '
+            f'points="{points}"/>'
         )
-        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
+    parts.append("</svg></svg>")
+    return _figure(_legend(series) if len(series) > 1 else "", "".join(parts))
 
 
 def _fmt(value: float) -> str:

@@ -18,7 +18,7 @@ from django.db.models import OuterRef, Subquery
 from linkwell.accounts.models import Scheme
 from linkwell.outcomes import breakdowns
 from linkwell.outcomes.definitions import outcome_settings_for
-from linkwell.outcomes.evaluation import change_for, evaluation_rows, gp_change
+from linkwell.outcomes.evaluation import change_for, evaluation_rows, gp_change, opted_out
 from linkwell.outcomes.models import Timepoint
 from linkwell.outcomes.stats import Assumption, ReturnOnInvestment, paired_change, roi
 from linkwell.outcomes.suppression import is_small, suppress_breakdown
@@ -85,6 +85,14 @@ def _people(person_ids: set[int]) -> dict[int, dict[str, Any]]:
     return {row["pk"]: dict(row) for row in rows}
 
 
+def _opted_out_note(scheme: Scheme) -> str:
+    count = len(opted_out(scheme))
+    if count == 0:
+        return "Nobody has said no to their answers being used for evaluation."
+    shown = "fewer than 5" if is_small(count) else str(count)
+    return f"People who said no to their answers being used for evaluation are left out ({shown} people)."
+
+
 def evaluate_period(scheme: Scheme, date_from: dt.date | None = None, date_to: dt.date | None = None) -> Evaluation:
     """Every evaluation table for the scheme's baselines completed in the period."""
     reported, rows = evaluation_rows(scheme, date_from, date_to)
@@ -126,6 +134,7 @@ def evaluate_period(scheme: Scheme, date_from: dt.date | None = None, date_to: d
             "Direction",
         ],
         rows=outcome_rows,
+        note=_opted_out_note(scheme),
     )
     result = Evaluation(outcomes=outcomes)
     if reported:

@@ -1,4 +1,4 @@
-"""Insights writes: only the audit row for a record-level download (every other page reads aggregates)."""
+"""Insights writes: only the audit rows for record-level downloads (every other page reads aggregates)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from linkwell.accounts.models import AuditAction, Membership
 from linkwell.accounts.policies import Capability, require
 from linkwell.accounts.services import audit_record
 from linkwell.outcomes.evaluation import write_export
+
+from .panels import Table
+from .prsb import prsb_table
 
 
 def evaluation_extract_export(
@@ -30,3 +33,21 @@ def evaluation_extract_export(
             f"{date_to or 'today'})",
         )
     return out.getvalue()
+
+
+def prsb_dataset_export(
+    *, actor: Membership, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> Table:
+    """The pseudonymised PRSB dataset of the actor's scheme for a period, with its download audited."""
+    require(actor, Capability.INSIGHTS_VIEW)
+    scheme = actor.organisation.scheme
+    with transaction.atomic():
+        table = prsb_table(scheme, date_from, date_to)
+        audit_record(
+            actor=actor,
+            action=AuditAction.EXPORT,
+            scheme=scheme,
+            summary=f"PRSB social prescribing dataset ({len(table.rows)} referrals, received "
+            f"{date_from or 'start'} to {date_to or 'today'})",
+        )
+    return table

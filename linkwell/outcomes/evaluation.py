@@ -4,6 +4,10 @@ One rule decides who counts, so `linkwell evaluate` and the exported CSV always 
 measure, the earliest baseline completed in the date range; then, from the same referral and no earlier than
 that baseline, the earliest follow-up and the earliest later response. The export is exactly those rows, so
 anyone can recompute the evaluation from it.
+
+People who said no to their data being used for evaluation (their latest evaluation-use consent decision is a
+refusal, or was withdrawn) are left out of both: the analysis, and so the export. Nobody is asked twice, so
+people with no recorded decision count (the consent form asks the question; the demo and most schemes record it).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import IO, Any
 from django.utils import timezone
 
 from linkwell.accounts.models import Scheme
+from linkwell.people.models import Consent, ConsentScope
 
 from .definitions import UnknownMeasure, measure_definition, outcome_settings_for, scheme_measures
 from .models import AppointmentCount, MeasureResponse, Timepoint
@@ -69,11 +74,27 @@ def _definitions(scheme: Scheme, codes: Iterable[str]) -> list[MeasureDefinition
     return list(found.values())
 
 
+def opted_out(scheme: Scheme | int) -> set[int]:
+    """Ids of the scheme's people whose latest decision on evaluation use is no (refused, or withdrawn)."""
+    scheme_id = scheme.pk if isinstance(scheme, Scheme) else scheme
+    latest: dict[int, tuple[bool, bool]] = {}
+    decisions = (
+        Consent.objects.filter(person__scheme_id=scheme_id, scope=ConsentScope.EVALUATION)
+        .order_by("person_id", "recorded_at", "id")
+        .values_list("person_id", "granted", "withdrawn_at")
+    )
+    for person_id, granted, withdrawn_at in decisions:
+        latest[person_id] = (granted, withdrawn_at is not None)
+    return {person_id for person_id, (granted, withdrawn) in latest.items() if not granted or withdrawn}
+
+
 def analysis_responses(
     scheme: Scheme, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> list[dict[str, Any]]:
     """The responses the evaluation uses (see the module docstring), as plain rows."""
-    baselines = MeasureResponse.objects.filter(scheme=scheme, timepoint=Timepoint.BASELINE)
+    baselines = MeasureResponse.objects.filter(scheme=scheme, timepoint=Timepoint.BASELINE).exclude(
+        person_id__in=opted_out(scheme)
+    )
     if date_from is not None:
         baselines = baselines.filter(completed_at__date__gte=date_from)
     if date_to is not None:

@@ -11,15 +11,16 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from linkwell.outcomes.definitions import measure_definition
-from linkwell.outcomes.evaluation import EXPORT_COLUMNS
+from linkwell.outcomes.definitions import measure_definition, outcome_settings_for
+from linkwell.outcomes.evaluation import EXPORT_COLUMNS, opted_out, pseudonym
 from linkwell.outcomes.models import AppointmentCount, MeasureDefinitionRecord, MeasureResponse, Timepoint
 from linkwell.outcomes.scoring import BUILT_IN_MEASURES, HEADLINE_SCORE_CODES
 from linkwell.outcomes.stats import evaluation_summary, lost_to_follow_up, match_scores, paired_change
+from linkwell.people.models import ConsentScope
 from linkwell.referrals.models import Referral, Status
 from linkwell.referrals.tests.factories import make_referral
 from linkwell.testing.cast import Cast
-from linkwell.testing.factories import PersonFactory
+from linkwell.testing.factories import ConsentFactory, PersonFactory
 
 from .helpers import record, swemwbs
 
@@ -276,3 +277,56 @@ def test_the_commands_run_with_hyphens(
     monkeypatch.setattr("sys.argv", ["linkwell", "export-outcomes", "--scheme", "north", str(path)])
     main()
     assert path.read_text() == "pseudonym,measure,timepoint,score,date\n"
+
+
+def test_people_who_said_no_to_evaluation_use_are_left_out_of_the_evaluation_and_the_export(
+    tmp_path: Path, cast: Cast
+) -> None:
+    referrals = _cohort(cast)
+    before = json.loads(_run("evaluate", "--scheme", "north", "--json"))["measures"]["swemwbs"]
+    said_no, changed_mind, withdrew = (r.person for r in referrals[:3])
+    org = cast.north.link_service
+    with time_machine.travel(DAY, tick=False):
+        ConsentFactory.create(
+            person=said_no,
+            scope=ConsentScope.EVALUATION,
+            granted=False,
+            recorded_by=cast.north.link_worker.user,
+            recorded_by_organisation=org,
+        )
+        ConsentFactory.create(
+            person=changed_mind,
+            scope=ConsentScope.EVALUATION,
+            granted=False,
+            recorded_by=cast.north.link_worker.user,
+            recorded_by_organisation=org,
+        )
+        ConsentFactory.create(
+            person=withdrew,
+            scope=ConsentScope.EVALUATION,
+            granted=True,
+            withdrawn_at=DAY + dt.timedelta(days=30),
+            recorded_by=cast.north.link_worker.user,
+            recorded_by_organisation=org,
+        )
+    with time_machine.travel(DAY + dt.timedelta(days=1), tick=False):
+        # A later yes replaces an earlier no.
+        ConsentFactory.create(
+            person=changed_mind,
+            scope=ConsentScope.EVALUATION,
+            granted=True,
+            recorded_by=cast.north.link_worker.user,
+            recorded_by_organisation=org,
+        )
+
+    assert opted_out(cast.north.scheme) == {said_no.pk, withdrew.pk}
+    after = json.loads(_run("evaluate", "--scheme", "north", "--json"))["measures"]["swemwbs"]
+    # Both left out had a follow-up: four pairs become two, the two lost to follow-up stay.
+    assert (before["n_paired"], after["n_paired"]) == (4, 2)
+    assert after["lost_to_follow_up"] == 2
+    path = tmp_path / "outcomes.csv"
+    _run("export_outcomes", "--scheme", "north", str(path))
+    secret = outcome_settings_for(cast.north.scheme).pseudonym_secret
+    names = {row["pseudonym"] for row in csv.DictReader(path.open(newline=""))}
+    assert pseudonym(secret, said_no.pk) not in names and pseudonym(secret, withdrew.pk) not in names
+    assert pseudonym(secret, changed_mind.pk) in names
