@@ -4,7 +4,8 @@ referral's event history (linkwell/referrals/demo.py), bulk-inserted.
 Reading the events in order: attempts before "unable to contact" and before a late first contact; a
 successful call at "contacted"; a face-to-face meeting and an assessment at "assessed"; goals with progress
 once support is under way, ended with an outcome when the referral closed. A few referrals still waiting
-for first contact get enough failed attempts to show the "could not contact" flag.
+for first contact get enough failed attempts to show the "could not contact" flag. The goals, strengths and
+barriers are a `CaseworkMix`, so another demo scheme can bring its own.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -52,6 +54,18 @@ BARRIERS = [
     "Money is tight",
 ]
 PROGRESS_NOTES = ["Went once, found it hard", "Going most weeks now", "Had to miss a couple", "Enjoying it"]
+
+
+@dataclass(frozen=True)
+class CaseworkMix:
+    """The words of a demo scheme's casework: goals people set, strengths and barriers found at assessment."""
+
+    goals: Sequence[str]
+    strengths: Sequence[str]
+    barriers: Sequence[str]
+
+
+WELLBROOK = CaseworkMix(goals=GOALS, strengths=STRENGTHS, barriers=BARRIERS)
 OUTCOMES_WHEN_COMPLETED = [
     (GoalOutcome.ACHIEVED, 60),
     (GoalOutcome.PARTLY_ACHIEVED, 30),
@@ -96,7 +110,7 @@ def _contact(
     )
 
 
-def build_demo_casework(scheme: Scheme, rng: random.Random) -> int:
+def build_demo_casework(scheme: Scheme, rng: random.Random, *, mix: CaseworkMix = WELLBROOK) -> int:
     """Add contacts, assessments and goals to a demo scheme's referrals; returns how many rows were made."""
     now = timezone.now()
     workers = {
@@ -147,10 +161,10 @@ def build_demo_casework(scheme: Scheme, rng: random.Random) -> int:
                     Assessment(
                         referral=referral,
                         version=1,
-                        what_matters=referral.what_matters or rng.choice(GOALS),
-                        strengths=rng.choice(STRENGTHS),
+                        what_matters=referral.what_matters or rng.choice(mix.goals),
+                        strengths=rng.choice(mix.strengths),
                         needs=list(referral.needs),
-                        barriers=rng.choice(BARRIERS),
+                        barriers=rng.choice(mix.barriers),
                         assessed_at=event.at,
                         assessed_by=worker.user,
                         assessed_by_organisation=worker.organisation,
@@ -175,7 +189,7 @@ def build_demo_casework(scheme: Scheme, rng: random.Random) -> int:
             continue
         start = active_at or assessed_at
         ended = closing if closing is not None and closing.at >= start else None
-        for description in rng.sample(GOALS, rng.choice([1, 2, 2, 3])):
+        for description in rng.sample(mix.goals, rng.choice([1, 2, 2, 3])):
             created = _between(rng, assessed_at, min(start + dt.timedelta(days=7), now))
             if ended is not None:
                 created = min(created, ended.at)

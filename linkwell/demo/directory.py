@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.utils import timezone
@@ -102,12 +103,12 @@ def parse_cost(text: str) -> tuple[str, CostOption | None]:
     return "", CostOption(amount=Decimal(price), currency="GBP", option=unit)
 
 
-def _venue_locations(scheme: Scheme, rng: random.Random) -> dict[str, Location]:
+def _venue_locations(scheme: Scheme, rng: random.Random, venues: Sequence[Venue]) -> dict[str, Location]:
     postcodes: dict[str, list[Postcode]] = {}
     for row in Postcode.objects.filter(is_demo=True).order_by("postcode"):
         postcodes.setdefault(row.outcode, []).append(row)
     locations: dict[str, Location] = {}
-    for venue in VENUES:
+    for venue in venues:
         choices = postcodes.get(venue.outcode) or [p for rows in postcodes.values() for p in rows]
         code = rng.choice(choices) if choices else None
         locations[venue.key] = Location(
@@ -128,9 +129,9 @@ def _venue_locations(scheme: Scheme, rng: random.Random) -> dict[str, Location]:
             postal_code=locations[v.key].postcode,
             country="GB",
         )
-        for v in VENUES
+        for v in venues
     )
-    Accessibility.objects.bulk_create(_accessibility(v, locations[v.key]) for v in VENUES)
+    Accessibility.objects.bulk_create(_accessibility(v, locations[v.key]) for v in venues)
     return locations
 
 
@@ -146,8 +147,11 @@ def _verified_at(listing: L, now: dt.datetime, rng: random.Random) -> dt.datetim
     return now - dt.timedelta(days=rng.randint(3, 170))
 
 
-def build_demo_directory(scheme: Scheme, *, seed: int = 20261123) -> int:
-    """Create the demo directory for the scheme; returns how many services it made."""
+def build_demo_directory(scheme: Scheme, *, seed: int = 20261123, rows: Sequence[L] | None = None) -> int:
+    """Create the demo directory for the scheme (every listing, or just `rows`); returns how many services it made.
+
+    A listing's provider is the scheme's organisation of that name; only the venues the listings use are made.
+    """
     from linkwell.directory.services import taxonomy_seed_linkwell
 
     rng = random.Random(seed + 11)
@@ -155,7 +159,7 @@ def build_demo_directory(scheme: Scheme, *, seed: int = 20261123) -> int:
     if not TaxonomyTerm.objects.linkwell().exists():
         taxonomy_seed_linkwell()
     terms = {(t.kind, t.code): t for t in TaxonomyTerm.objects.linkwell()}
-    rows = listings() + short_listings()
+    rows = list(rows) if rows is not None else listings() + short_listings()
     organisations = {o.name: o for o in Organisation.objects.filter(scheme=scheme)}
     provider_names = sorted({row.provider for row in rows if row.provider in organisations})
     organizations = {
@@ -169,7 +173,8 @@ def build_demo_directory(scheme: Scheme, *, seed: int = 20261123) -> int:
         for name in provider_names
     }
     Organization.objects.bulk_create(organizations.values())
-    locations = _venue_locations(scheme, rng)
+    used = {key for row in rows for key in (row.venue, *row.extra_venues)}
+    locations = _venue_locations(scheme, rng, [v for v in VENUES if v.key in used])
 
     services: list[Service] = []
     costs: list[tuple[Service, CostOption]] = []

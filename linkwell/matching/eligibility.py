@@ -132,6 +132,8 @@ class Person:
     bereaved: bool = False
     # Cannot leave home: only home visits, phone and online services can reach them.
     housebound: bool = False
+    # Age unknown but plainly an adult (a widow, a grandparent, retired): children's groups are not for them.
+    adult: bool = False
 
 
 def _condition_codes(matched: str) -> frozenset[str]:
@@ -202,6 +204,9 @@ def combine(extracted: Eligibility, min_age: int | None, max_age: int | None) ->
     )
 
 
+ADULT_AGE = 18
+
+
 def admits(rule: Eligibility, person: Person) -> bool:
     """Whether the person may use the listing: an unknown age or sex does not exclude; a condition, caring or
     bereavement restriction needs that fact about the person."""
@@ -212,6 +217,8 @@ def admits(rule: Eligibility, person: Person) -> bool:
             return False
         if rule.max_age is not None and person.age > rule.max_age:
             return False
+    elif person.adult and rule.max_age is not None and rule.max_age < ADULT_AGE:
+        return False
     if rule.conditions:
         if not (rule.conditions & person.conditions or (rule.carers and person.is_carer)):
             return False

@@ -16,7 +16,15 @@ import numpy.typing as npt
 
 from . import eligibility as elig
 from .index import derive, normalise_language
-from .lexicon import NEED_EXPANSIONS, conditions_in, housebound_in, interests_in, need_label, needs_in_referral
+from .lexicon import (
+    NEED_EXPANSIONS,
+    adult_in,
+    conditions_in,
+    housebound_in,
+    interests_in,
+    need_label,
+    needs_in_referral,
+)
 from .text import terms
 from .types import REMOTE_MODES, Query, ServiceDoc, minutes, postcode_area
 
@@ -57,6 +65,7 @@ def interpret(query: Query) -> Reading:
         is_carer=query.is_carer or "caring" in needs,
         bereaved="bereavement" in needs,
         housebound=query.housebound or housebound_in(query.text),
+        adult=query.age is None and adult_in(query.text),
     )
     expansion = " ".join(NEED_EXPANSIONS.get(n, n.replace("_", " ")) for n in sorted(needs))
     interests = interests_in(query.text)

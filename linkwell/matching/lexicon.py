@@ -409,6 +409,17 @@ def housebound_in(text: str) -> bool:
     return bool(_HOUSEBOUND.search(normalise(text)))
 
 
+_ADULT = re.compile(
+    r"(?<![a-z0-9])(?:(?:his|her|my|their) (?:late )?(?:wife|husband)|widow(?:ed|er|s)?|retired|retirement|"
+    r"(?:state )?pension(?:er|ers)?|grand(?:children|child|son|daughter|kids))(?![a-z0-9])"
+)
+
+
+def adult_in(text: str) -> bool:
+    """Whether a referral plainly describes an adult (a husband or wife, widowed, retired, a grandparent)."""
+    return bool(_ADULT.search(normalise(text)))
+
+
 NEED_LABELS: dict[str, str] = {n.code: n.label for n in NEEDS}
 NEED_EXPANSIONS: dict[str, str] = {n.code: n.expansion for n in NEEDS}
 

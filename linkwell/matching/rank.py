@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import reasons
+from .eligibility import ADULT_AGE
 from .filters import EARTH_RADIUS_KM, Reading, haversine_km, interpret
 from .index import NO_MAX_AGE, NO_MIN_AGE, SEX_CODES, MatchIndex, condition_mask
 from .types import Match, OutcomeStats, Query, ServiceDoc, Weights, minutes
@@ -45,6 +46,8 @@ def _hard_filter(query: Query, reading: Reading, index: MatchIndex) -> _Filtered
     ok = index.usable[:n].copy()
     if person.age is not None:
         ok &= (index.min_age[:n] <= person.age) & (index.max_age[:n] >= person.age)
+    elif person.adult:
+        ok &= index.max_age[:n] >= ADULT_AGE
     if person.sex is not None:
         ok &= (index.sex[:n] == 0) | (index.sex[:n] == SEX_CODES[person.sex])
     restricted = index.conditions[:n] != 0

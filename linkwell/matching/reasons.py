@@ -15,6 +15,9 @@ _DULL = frozenset(
         "meet", "meeting", "want", "wants", "like", "likes", "would", "feel", "feels", "love", "loves", "used",
         "make", "made", "more", "some", "enjoy", "enjoys", "lives", "living", "new", "back", "again", "recently",
         "really", "very", "much", "time", "times", "take", "takes", "week", "year", "years",
+        "never", "always", "anyone", "anybody", "everyone", "everybody", "someone", "somebody", "nobody", "died",
+        "dies", "seen", "sees", "thing", "things", "good", "well", "still", "since", "ever", "little", "lots",
+        "around", "first", "last", "other", "others", "days", "able", "going", "gets", "getting", "keep", "keeps",
     }
 )  # fmt: skip
 

@@ -90,8 +90,12 @@ def _responses(
     return rows
 
 
-def build_demo_outcomes(scheme: Scheme, rng: random.Random) -> int:
-    """Add demo measures and appointment counts to a demo scheme's referrals; returns responses made."""
+def build_demo_outcomes(scheme: Scheme, rng: random.Random, *, gp_appointments: tuple[float, float] = (9, 4)) -> int:
+    """Add demo measures and appointment counts to a demo scheme's referrals; returns responses made.
+
+    The measures are the scheme's own (its outcomes settings); `gp_appointments` is the mean and spread of the
+    GP appointments people had in the year before their referral.
+    """
     outcome_settings_for(scheme)
     definitions = scheme_measures(scheme)
     now = timezone.now()
@@ -133,7 +137,7 @@ def build_demo_outcomes(scheme: Scheme, rng: random.Random) -> int:
             responses += _responses(definitions, referral, Timepoint.FOLLOW_UP, improved, when, rng)
         received = referral.received_at.date()
         if referral.person.nhs_number and (now.date() - received).days >= 365 and rng.random() < 0.7:
-            before = max(0, round(rng.gauss(9, 4)))
+            before = max(0, round(rng.gauss(*gp_appointments)))
             after = max(0, round(before * rng.uniform(0.55, 1.2) + rng.gauss(0, 1.5)))
             counts.append(
                 AppointmentCount(

@@ -1,7 +1,8 @@
 """Demo referrals for the Wellbrook scheme: ~1,500 over 18 months, every state and source, consistent events.
 
 Each referral's history is simulated step by step through the same transitions lifecycle.py allows, then the
-referrals and their events are bulk-inserted with the cached status equal to the last event's state.
+referrals and their events are bulk-inserted with the cached status equal to the last event's state. Who refers,
+for which needs and in whose words is a `ReferralMix`, so another demo scheme can bring its own.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -77,6 +78,40 @@ WHAT_MATTERS = [
 ]
 
 CLINICIANS = ["Dr Amir Rahman", "Dr Sarah Holt", "Nurse Kate Ellis", "Dr Tom Baines", "Nurse Joan Pike"]
+
+SOURCES = [
+    (Source.GP, 55),
+    (Source.SELF, 12),
+    (Source.COUNCIL, 10),
+    (Source.NHS_TEAM, 9),
+    (Source.PHARMACY, 6),
+    (Source.OTHER, 8),
+]
+REFERRER_NAMES = ["Jo Clarke", "Ben Ward", "Asha Patel", "Lee Morgan", "Ruth Evans"]
+
+
+@dataclass(frozen=True)
+class ReferralMix:
+    """What a demo scheme's referrals look like: who refers, for which needs, and the words they use."""
+
+    sources: Sequence[tuple[str, int]]
+    needs: Mapping[Need, int]
+    reasons: Mapping[Need, str]  # one sentence per need in `needs`
+    what_matters: Sequence[str]
+    clinicians: Sequence[str]  # GP-source referrers without a demo login
+    referrer_names: Sequence[str]  # everyone else's referrers
+    safeguarding_details: str
+
+
+WELLBROOK = ReferralMix(
+    sources=SOURCES,
+    needs=NEED_WEIGHTS,
+    reasons=REASONS,
+    what_matters=WHAT_MATTERS,
+    clinicians=CLINICIANS,
+    referrer_names=REFERRER_NAMES,
+    safeguarding_details="Neighbour worried about visitors taking money.",
+)
 
 CLOSE_EARLY = [
     (ClosureReason.NO_LONGER_INTERESTED, 30),
@@ -181,7 +216,7 @@ def _simulate(rng: random.Random, received: dt.datetime, now: dt.datetime) -> _H
     return history
 
 
-def build_demo_referrals(scheme: Scheme, rng: random.Random, *, count: int = 1500) -> int:
+def build_demo_referrals(scheme: Scheme, rng: random.Random, *, count: int = 1500, mix: ReferralMix = WELLBROOK) -> int:
     """Add demo referrals with their event histories to a demo scheme; returns how many were made."""
     now = timezone.now()
     people = list(Person.objects.filter(scheme=scheme).order_by("pk"))
@@ -203,21 +238,13 @@ def build_demo_referrals(scheme: Scheme, rng: random.Random, *, count: int = 150
     if not link_workers:
         return 0
 
-    sources = [
-        (Source.GP, 55),
-        (Source.SELF, 12),
-        (Source.COUNCIL, 10),
-        (Source.NHS_TEAM, 9),
-        (Source.PHARMACY, 6),
-        (Source.OTHER, 8),
-    ]
     kind_for_source: dict[str, str] = {
         Source.COUNCIL: OrganisationKind.COUNCIL_TEAM,
         Source.NHS_TEAM: OrganisationKind.NHS_TEAM,
         Source.PHARMACY: OrganisationKind.PHARMACY,
         Source.OTHER: OrganisationKind.VOLUNTARY_PROVIDER,
     }
-    needs_values, needs_weights = zip(*NEED_WEIGHTS.items(), strict=True)
+    needs_values, needs_weights = zip(*mix.needs.items(), strict=True)
     referrals: list[Referral] = []
     histories: list[_History] = []
     assignees: list[Membership] = []
@@ -226,7 +253,7 @@ def build_demo_referrals(scheme: Scheme, rng: random.Random, *, count: int = 150
         # More referrals lately, as schemes grow: skew the age towards the recent months.
         age_days = DAYS * (1 - rng.random() ** 0.8)
         received = now - dt.timedelta(days=age_days, minutes=rng.randint(0, 600))
-        source = _choose(rng, sources)
+        source = _choose(rng, mix.sources)
         organisation: Organisation | None = None
         channel = Channel.FORM
         referrer_name = "Self-referral"
@@ -234,13 +261,13 @@ def build_demo_referrals(scheme: Scheme, rng: random.Random, *, count: int = 150
         if source == Source.GP:
             organisation = person.registered_practice or rng.choice(by_kind[OrganisationKind.GP_PRACTICE])
             user = referrer_users.get(organisation.pk)
-            referrer_name = user.display_name if user is not None and rng.random() < 0.7 else rng.choice(CLINICIANS)
+            referrer_name = user.display_name if user is not None and rng.random() < 0.7 else rng.choice(mix.clinicians)
             channel = Channel.API if rng.random() < 0.2 else Channel.FORM
         elif source == Source.SELF:
             channel = Channel.SELF_FORM
         else:
             organisation = rng.choice(by_kind.get(kind_for_source[source], organisations))
-            referrer_name = rng.choice(["Jo Clarke", "Ben Ward", "Asha Patel", "Lee Morgan", "Ruth Evans"])
+            referrer_name = rng.choice(mix.referrer_names)
         chosen = sorted(set(rng.choices(needs_values, weights=needs_weights, k=rng.choice([1, 1, 2, 2, 3]))))
         safeguarding = rng.random() < 0.03
         history = _simulate(rng, received, now)
@@ -257,11 +284,11 @@ def build_demo_referrals(scheme: Scheme, rng: random.Random, *, count: int = 150
                 referred_by=user,
                 referrer_name=referrer_name,
                 needs=list(chosen),
-                reason_text=" ".join(REASONS[Need(n)] for n in chosen),
-                what_matters=rng.choice(WHAT_MATTERS),
+                reason_text=" ".join(mix.reasons[n] for n in chosen),
+                what_matters=rng.choice(mix.what_matters),
                 urgency=Urgency.URGENT if rng.random() < 0.08 else Urgency.ROUTINE,
                 safeguarding_concern=safeguarding,
-                safeguarding_details="Neighbour worried about visitors taking money." if safeguarding else "",
+                safeguarding_details=mix.safeguarding_details if safeguarding else "",
                 received_at=received,
                 status=last.to_status,
                 status_changed_at=last.at,

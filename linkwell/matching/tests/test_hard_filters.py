@@ -138,6 +138,9 @@ def test_it_never_returns_an_inactive_stale_ineligible_or_unreachable_service(
         if query.age is not None:
             assert doc.min_age is None or doc.min_age <= query.age
             assert doc.max_age is None or query.age <= doc.max_age
+        elif reading.person.adult:
+            # "Since his wife died": no age given, but not a child.
+            assert doc.max_age is None or doc.max_age >= 18
         if query.sex == "female":
             assert doc.name != "Men's Shed"
         if query.sex == "male":

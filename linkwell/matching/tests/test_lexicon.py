@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linkwell.matching.lexicon import conditions_in, housebound_in, interests_in, needs_in_referral
+from linkwell.matching.lexicon import adult_in, conditions_in, housebound_in, interests_in, needs_in_referral
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,10 @@ def test_needs_are_read_from_everyday_words() -> None:
 def test_sight_loss_is_heard_in_its_everyday_names() -> None:
     for text in ("Her macular degeneration has got worse.", "Glaucoma in both eyes.", "Losing her sight."):
         assert "sight_loss" in conditions_in(text)
+
+
+def test_it_hears_an_adult_when_no_age_is_given() -> None:
+    for text in ("My wife died last year.", "Widowed and retired.", "Misses the grandchildren.", "On a state pension."):
+        assert adult_in(text)
+    for text in ("Bullied at school.", "Her mum has MS.", "Wants to make friends."):
+        assert not adult_in(text)
