@@ -22,7 +22,7 @@ from linkwell.accounts.models import AuditAction, Membership, Role
 from linkwell.accounts.policies import Capability, can, require
 from linkwell.accounts.services import audit_record
 from linkwell.directory.models import Service
-from linkwell.directory.search import search_services
+from linkwell.directory.search import ranked_search
 from linkwell.forms import submitted_key
 from linkwell.matching import service as matching
 from linkwell.matching.adapters import person_facts
@@ -100,15 +100,16 @@ def referral_connections(request: HttpRequest, referral_pk: int) -> HttpResponse
     search = ServiceSearchForm(request.GET or None)
     found = None
     if search.is_valid() and search.cleaned_data["q"]:
-        # The directory's own search (the one link workers use in the app), from where the person lives,
-        # so the results show distance, places free and waiting lists; only listings fit to prescribe.
+        # The directory's search ranked by the matcher (words mean what they say: "on his own since his wife
+        # died" finds befriending), from where the person lives, so the results show distance, places free and
+        # waiting lists; only listings fit to prescribe.
         person = referral.person
         origin = (
             (person.latitude, person.longitude)
             if person.latitude is not None and person.longitude is not None
             else None
         )
-        found = search_services(scheme, words=search.cleaned_data["q"], origin=origin, matchable_only=True, per_page=20)
+        found = ranked_search(scheme, words=search.cleaned_data["q"], origin=origin, per_page=20)
         services_qs = services_qs.filter(pk__in=[result.service.pk for result in found.results])
     form = ProposeForm(
         request.POST if request.method == "POST" else None,

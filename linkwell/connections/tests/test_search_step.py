@@ -1,9 +1,10 @@
-"""The connection step searches the directory the same way the in-app directory does."""
+"""The connection step searches the directory with the matcher's ranking (as the public search does)."""
 
 from django.test import Client
 from django.urls import reverse
 
 from linkwell.connections.tests.factories import assessed_referral, make_service
+from linkwell.matching import service as matching_service
 from linkwell.testing.cast import Cast, login_as
 
 
@@ -27,3 +28,22 @@ def test_the_search_shows_places_free_and_waiting_lists_and_only_prescribable_se
     choices = [str(label) for _, label in response.context["form"].fields["service"].choices]
     assert any("Tuesday Walk" in label for label in choices)
     assert not any("Old Walking Club" in label for label in choices)
+
+
+def test_the_search_understands_the_referrals_own_words(client: Client, cast: Cast) -> None:
+    # The real model: no word of the search appears in the listing that should come first.
+    matching_service.reset()
+    referral = assessed_referral(cast.north)
+    make_service(
+        cast.north,
+        name="Good Neighbours",
+        description="Volunteers visit or phone older people who feel lonely or isolated for a friendly chat.",
+    )
+    make_service(cast.north, name="Money Matters", description="Free help with debts, arrears and budgeting.")
+    login_as(client, cast.north.link_worker)
+    response = client.get(reverse("connections:referral", args=[referral.pk]), {"q": "on his own since his wife died"})
+    assert response.status_code == 200
+    names = [result.service.name for result in response.context["found"].results]
+    assert names and names[0] == "Good Neighbours"
+    assert "Money Matters" not in names
+    matching_service.reset()
