@@ -76,6 +76,15 @@ _CARERS = re.compile(
     r"|\banyone (?:who )?(?:caring|looking after)\b"
     r"|\bwho (?:care|cares) for\b"
 )
+_PARENTS = re.compile(
+    r"\bfor (?:new |expectant |first[- ]time )?(?:mums|mothers|parents|dads|fathers)(?: and (?:dads|mums|carers))?"
+    r"(?: of| with)? (?:babies|a baby|under[- ]?(?:ones|twos|fives|1s|5s)|toddlers|young children|newborns)\b"
+    r"|\bfor new (?:mums|mothers|parents|dads)\b"
+    r"|\b(?:mums|mothers|parents|dads|carers) (?:and|&) (?:babies|toddlers|tots|under[- ]?fives)\b"
+    r"|\b(?:mothers|mums|parents|dads) of (?:babies|a baby|under[- ]?(?:ones|twos|fives)|toddlers|young children)\b"
+    r"|\b(?:postnatal|antenatal|toddler group|baby group|parent and baby|parent and toddler|stay and play)\b"
+    r"|\bbuggy\b"
+)
 _BEREAVED = re.compile(
     r"\bfor (?:people who are |anyone )?bereaved\b"
     r"|\bbereaved (?:people|adults|families|parents|partners|children)\b"
@@ -95,6 +104,8 @@ class Eligibility:
     conditions: frozenset[str] = frozenset()
     carers: bool = False
     bereaved: bool = False
+    # For parents (or parents-to-be) of babies and young children: buggy walks, postnatal groups, toddler groups.
+    parents: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -118,6 +129,8 @@ class Eligibility:
             parts.append("for carers")
         if self.bereaved:
             parts.append("for bereaved people")
+        if self.parents:
+            parts.append("for parents of babies and young children")
         return parts
 
 
@@ -134,6 +147,8 @@ class Person:
     housebound: bool = False
     # Age unknown but plainly an adult (a widow, a grandparent, retired): children's groups are not for them.
     adult: bool = False
+    # Has (or is expecting) a baby or a young child.
+    young_child: bool = False
 
 
 def _condition_codes(matched: str) -> frozenset[str]:
@@ -185,6 +200,7 @@ def extract(text: str) -> Eligibility:
         conditions=frozenset(conditions),
         carers=carers,
         bereaved=bereaved,
+        parents=bool(_PARENTS.search(low)),
     )
 
 
@@ -201,6 +217,7 @@ def combine(extracted: Eligibility, min_age: int | None, max_age: int | None) ->
         conditions=extracted.conditions,
         carers=extracted.carers,
         bereaved=extracted.bereaved,
+        parents=extracted.parents,
     )
 
 
@@ -224,6 +241,8 @@ def admits(rule: Eligibility, person: Person) -> bool:
             return False
     elif rule.carers and not person.is_carer:
         return False
+    if rule.parents and not person.young_child:
+        return False
     return not (rule.bereaved and not person.bereaved)
 
 
@@ -236,6 +255,7 @@ def targets(rule: Eligibility, person: Person) -> bool:
         or (rule.conditions & person.conditions)
         or (rule.carers and person.is_carer)
         or (rule.bereaved and person.bereaved)
+        or (rule.parents and person.young_child)
         or (
             person.age is not None
             and (rule.min_age is not None or rule.max_age is not None)

@@ -24,6 +24,7 @@ from .lexicon import (
     interests_in,
     need_label,
     needs_in_referral,
+    young_child_in,
 )
 from .text import terms
 from .types import REMOTE_MODES, Query, ServiceDoc, minutes, postcode_area
@@ -66,6 +67,7 @@ def interpret(query: Query) -> Reading:
         bereaved="bereavement" in needs,
         housebound=query.housebound or housebound_in(query.text),
         adult=query.age is None and adult_in(query.text),
+        young_child=young_child_in(query.text),
     )
     expansion = " ".join(NEED_EXPANSIONS.get(n, n.replace("_", " ")) for n in sorted(needs))
     interests = interests_in(query.text)

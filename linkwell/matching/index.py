@@ -135,6 +135,7 @@ def _facts_to_json(facts: Derived) -> dict[str, Any]:
             "conditions": sorted(rule.conditions),
             "carers": rule.carers,
             "bereaved": rule.bereaved,
+            "parents": rule.parents,
         },
     }
 
@@ -150,6 +151,7 @@ def _facts_from_json(doc: ServiceDoc, data: dict[str, Any]) -> Derived:
             conditions=frozenset(rule["conditions"]),
             carers=rule["carers"],
             bereaved=rule["bereaved"],
+            parents=rule.get("parents", False),
         ),
         frozenset(data["needs"]),
         Counter(data["terms"]),
@@ -284,6 +286,7 @@ class MatchIndex:
         self.conditions = np.zeros(0, dtype=np.int64)
         self.carers = np.zeros(0, dtype=bool)
         self.bereaved = np.zeros(0, dtype=bool)
+        self.parents = np.zeros(0, dtype=bool)
         self.need_count = np.zeros(0, dtype=np.float32)
         self.places = np.zeros(0, dtype=np.int32)
         self.waiting = np.zeros(0, dtype=np.int32)
@@ -452,6 +455,7 @@ class MatchIndex:
         self.conditions[row] = condition_mask(rule.conditions)
         self.carers[row] = rule.carers
         self.bereaved[row] = rule.bereaved
+        self.parents[row] = rule.parents
         self.need_count[row] = len(facts.needs)
         self.places[row] = -1 if doc.places_available is None else doc.places_available
         self.waiting[row] = -1 if doc.waiting_list is None else doc.waiting_list

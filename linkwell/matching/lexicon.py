@@ -420,6 +420,19 @@ def adult_in(text: str) -> bool:
     return bool(_ADULT.search(normalise(text)))
 
 
+_NUMBER = r"(?:\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen)"
+_YOUNG_CHILD = re.compile(
+    rf"(?<![a-z0-9])(?:{_NUMBER}[- ](?:month|week)s?[- ]old|(?:new|newborn|first|her|his|their|a|the) "
+    r"(?:baby|babies|toddlers?)|newborn|pregnan\w*|expecting (?:a baby|her first|their first|twins)|postnatal|"
+    r"maternity leave|(?:one|two|three|1|2|3)[- ]year[- ]old)(?![a-z0-9])"
+)
+
+
+def young_child_in(text: str) -> bool:
+    """Whether a referral says the person has (or expects) a baby or a young child."""
+    return bool(_YOUNG_CHILD.search(normalise(text)))
+
+
 NEED_LABELS: dict[str, str] = {n.code: n.label for n in NEEDS}
 NEED_EXPANSIONS: dict[str, str] = {n.code: n.expansion for n in NEEDS}
 

@@ -59,6 +59,8 @@ def _hard_filter(query: Query, reading: Reading, index: MatchIndex) -> _Filtered
     ok &= ~restricted | admitted
     if not person.bereaved:
         ok &= ~index.bereaved[:n]
+    if not person.young_child:
+        ok &= ~index.parents[:n]
     if query.free_only:
         ok &= index.is_free[:n]
     if reading.language:
@@ -258,6 +260,8 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
         specific |= index.carers[rows]
     if person.bereaved:
         specific |= index.bereaved[rows]
+    if person.young_child:
+        specific |= index.parents[rows]
     made_for[specific] = 1.0
     if person.sex is not None:
         made_for = np.maximum(made_for, np.where(index.sex[rows] == SEX_CODES[person.sex], weights.group_fit, 0.0))

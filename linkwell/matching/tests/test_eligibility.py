@@ -97,3 +97,22 @@ def test_it_reads_needs_and_conditions_from_listings() -> None:
     # A listing run by volunteers is not a volunteering opportunity.
     assert "volunteering" not in needs_in_listing("A lunch club run by volunteers")
     assert conditions_in("She has COPD and early dementia") == {"copd", "dementia"}
+
+
+def test_groups_for_parents_of_babies_are_read_and_kept_for_parents() -> None:
+    from linkwell.matching.eligibility import Person, admits, extract
+
+    for text in (
+        "Befriending for new mums",
+        "Buggy walk and baby chat",
+        "Polish mums and toddlers",
+        "A postnatal wellbeing group",
+        "For parents of under-fives",
+    ):
+        assert extract(text).parents, text
+    for text in ("Parent carers' coffee morning", "Holiday lunch club for families", "Dementia-friendly swimming"):
+        assert not extract(text).parents, text
+    rule = extract("Befriending for new mums")
+    assert not admits(rule, Person(age=86, sex="female"))
+    assert admits(rule, Person(age=29, sex="female", young_child=True))
+    assert "for parents of babies and young children" in rule.describe()

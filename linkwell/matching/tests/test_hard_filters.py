@@ -26,6 +26,7 @@ NAMES = [
     ("Youth club", "Young people aged 11–18."),
     ("Debt advice", "Free help with debts, bills and budgeting."),
     ("Befriending", "Weekly calls for people who feel lonely."),
+    ("Buggy walk", "A walk and a chat for new mums, babies in buggies welcome."),
 ]
 TEXTS = [
     "",
@@ -35,6 +36,7 @@ TEXTS = [
     "has COPD and gets breathless, would like to get out more",
     "feels low and anxious",
     "housebound since her fall and lives on her own",
+    "four month old baby, mum tearful and knows nobody",
 ]
 
 
@@ -145,6 +147,8 @@ def test_it_never_returns_an_inactive_stale_ineligible_or_unreachable_service(
             assert doc.name != "Men's Shed"
         if query.sex == "male":
             assert doc.name != "Women only swim"
+        if doc.name == "Buggy walk":
+            assert reading.person.young_child
         if query.free_only:
             assert doc.is_free
         housebound = reading.person.housebound

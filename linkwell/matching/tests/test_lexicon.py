@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from linkwell.matching.lexicon import adult_in, conditions_in, housebound_in, interests_in, needs_in_referral
+from linkwell.matching.lexicon import (
+    adult_in,
+    conditions_in,
+    housebound_in,
+    interests_in,
+    needs_in_referral,
+    young_child_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,3 +79,16 @@ def test_it_hears_an_adult_when_no_age_is_given() -> None:
         assert adult_in(text)
     for text in ("Bullied at school.", "Her mum has MS.", "Wants to make friends."):
         assert not adult_in(text)
+
+
+def test_it_hears_a_baby_or_young_child_at_home() -> None:
+    for text in (
+        "Four month old baby, mum tearful.",
+        "First baby is 4 months old.",
+        "Something to do with her baby.",
+        "She is pregnant with her second.",
+        "Dad of a 2-year-old.",
+    ):
+        assert young_child_in(text), text
+    for text in ("12 year old girl caring for her mum.", "Lost his wife last year.", "Misses the grandchildren."):
+        assert not young_child_in(text), text
