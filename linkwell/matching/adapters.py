@@ -153,6 +153,9 @@ def person_facts(person: Person, *, today: dt.date | None = None) -> dict[str, o
         "sex": _SEX.get(person.sex),
         "conditions": frozenset(c for c in (person.long_term_conditions or []) if c in CONDITIONS),
     }
+    language = (person.language or "").strip()
+    if language and language.lower() != "english":
+        facts["speaks"] = frozenset({language})
     postcode = (person.postcode or "").strip().upper()
     if postcode:
         facts["outcode"] = outcode_of(postcode)

@@ -85,6 +85,20 @@ _PARENTS = re.compile(
     r"|\b(?:postnatal|antenatal|toddler group|baby group|parent and baby|parent and toddler|stay and play)\b"
     r"|\bbuggy\b"
 )
+# Languages a group may be held in for the people who speak them ("for Polish speakers", "(in Polish)").
+GROUP_LANGUAGES: tuple[str, ...] = (
+    "polish", "urdu", "punjabi", "bengali", "arabic", "somali", "cantonese", "mandarin", "romanian", "lithuanian",
+    "portuguese", "gujarati", "tamil", "turkish", "kurdish", "farsi", "pashto", "tigrinya", "ukrainian", "russian",
+    "hindi", "spanish", "french", "italian", "welsh",
+)  # fmt: skip
+_LANG = "|".join(GROUP_LANGUAGES)
+_LANGUAGE_ONLY = re.compile(
+    rf"\b(?P<a>{_LANG})[- ]speak(?:ers|ing)\b"
+    rf"|\b(?:in|into) (?P<b>{_LANG})\b"
+    rf"|\((?:in )?(?P<c>{_LANG})(?: and (?P<d>{_LANG}))?\)"
+    rf"|\b(?P<e>{_LANG}) (?:seniors|elders|mums|mothers|dads|women|men|community|club|group)\b"
+)
+_ENGLISH_TOO = re.compile(r"\b(?:in|and|or) english\b|\benglish (?:and|or)\b")
 _BEREAVED = re.compile(
     r"\bfor (?:people who are |anyone )?bereaved\b"
     r"|\bbereaved (?:people|adults|families|parents|partners|children)\b"
@@ -106,6 +120,8 @@ class Eligibility:
     bereaved: bool = False
     # For parents (or parents-to-be) of babies and young children: buggy walks, postnatal groups, toddler groups.
     parents: bool = False
+    # Held in these languages for the people who speak them (empty: anyone; a group also in English is open).
+    languages: frozenset[str] = frozenset()
 
     @property
     def is_open(self) -> bool:
@@ -131,6 +147,8 @@ class Eligibility:
             parts.append("for bereaved people")
         if self.parents:
             parts.append("for parents of babies and young children")
+        if self.languages:
+            parts.append("for " + " or ".join(lang.title() for lang in sorted(self.languages)) + " speakers")
         return parts
 
 
@@ -149,6 +167,8 @@ class Person:
     adult: bool = False
     # Has (or is expecting) a baby or a young child.
     young_child: bool = False
+    # Languages other than English the person speaks (from their record or the referral's words).
+    languages: frozenset[str] = frozenset()
 
 
 def _condition_codes(matched: str) -> frozenset[str]:
@@ -201,7 +221,17 @@ def extract(text: str) -> Eligibility:
         carers=carers,
         bereaved=bereaved,
         parents=bool(_PARENTS.search(low)),
+        languages=_languages_only(low),
     )
+
+
+def _languages_only(low: str) -> frozenset[str]:
+    if _ENGLISH_TOO.search(low):
+        return frozenset()
+    found: set[str] = set()
+    for match in _LANGUAGE_ONLY.finditer(low):
+        found |= {value for value in match.groupdict().values() if value}
+    return frozenset(found)
 
 
 def combine(extracted: Eligibility, min_age: int | None, max_age: int | None) -> Eligibility:
@@ -218,6 +248,7 @@ def combine(extracted: Eligibility, min_age: int | None, max_age: int | None) ->
         carers=extracted.carers,
         bereaved=extracted.bereaved,
         parents=extracted.parents,
+        languages=extracted.languages,
     )
 
 
@@ -243,6 +274,8 @@ def admits(rule: Eligibility, person: Person) -> bool:
         return False
     if rule.parents and not person.young_child:
         return False
+    if rule.languages and not rule.languages & person.languages:
+        return False
     return not (rule.bereaved and not person.bereaved)
 
 
@@ -256,6 +289,7 @@ def targets(rule: Eligibility, person: Person) -> bool:
         or (rule.carers and person.is_carer)
         or (rule.bereaved and person.bereaved)
         or (rule.parents and person.young_child)
+        or bool(rule.languages & person.languages)
         or (
             person.age is not None
             and (rule.min_age is not None or rule.max_age is not None)

@@ -22,6 +22,7 @@ from .lexicon import (
     conditions_in,
     housebound_in,
     interests_in,
+    languages_in,
     need_label,
     needs_in_referral,
     young_child_in,
@@ -68,6 +69,7 @@ def interpret(query: Query) -> Reading:
         housebound=query.housebound or housebound_in(query.text),
         adult=query.age is None and adult_in(query.text),
         young_child=young_child_in(query.text),
+        languages=_spoken(query),
     )
     expansion = " ".join(NEED_EXPANSIONS.get(n, n.replace("_", " ")) for n in sorted(needs))
     interests = interests_in(query.text)
@@ -83,6 +85,13 @@ def interpret(query: Query) -> Reading:
     if query.outcode:
         keys = (query.outcode, postcode_area(query.outcode))
     return Reading(person, needs, query_terms, embed_text, language, keys, query.text.strip(), tuple(interests))
+
+
+def _spoken(query: Query) -> frozenset[str]:
+    said = {normalise_language(lang) for lang in query.speaks}
+    if query.language:
+        said.add(normalise_language(query.language))
+    return frozenset(said - {"english"}) | languages_in(query.text)
 
 
 def covers_area(doc: ServiceDoc, reading: Reading) -> bool:

@@ -46,6 +46,16 @@ def condition_mask(codes: Iterable[str]) -> int:
     return mask
 
 
+LANGUAGE_BITS: dict[str, int] = {code: 1 << i for i, code in enumerate(elig.GROUP_LANGUAGES)}
+
+
+def language_mask(codes: Iterable[str]) -> int:
+    mask = 0
+    for code in codes:
+        mask |= LANGUAGE_BITS.get(code, 0)
+    return mask
+
+
 def normalise_language(value: str) -> str:
     low = value.strip().lower()
     return _LANGUAGE_CODES.get(low, low)
@@ -136,6 +146,7 @@ def _facts_to_json(facts: Derived) -> dict[str, Any]:
             "carers": rule.carers,
             "bereaved": rule.bereaved,
             "parents": rule.parents,
+            "languages": sorted(rule.languages),
         },
     }
 
@@ -152,6 +163,7 @@ def _facts_from_json(doc: ServiceDoc, data: dict[str, Any]) -> Derived:
             carers=rule["carers"],
             bereaved=rule["bereaved"],
             parents=rule.get("parents", False),
+            languages=frozenset(rule.get("languages", [])),
         ),
         frozenset(data["needs"]),
         Counter(data["terms"]),
@@ -287,6 +299,7 @@ class MatchIndex:
         self.carers = np.zeros(0, dtype=bool)
         self.bereaved = np.zeros(0, dtype=bool)
         self.parents = np.zeros(0, dtype=bool)
+        self.only_languages = np.zeros(0, dtype=np.int64)  # bitmask over eligibility.GROUP_LANGUAGES
         self.need_count = np.zeros(0, dtype=np.float32)
         self.places = np.zeros(0, dtype=np.int32)
         self.waiting = np.zeros(0, dtype=np.int32)
@@ -456,6 +469,7 @@ class MatchIndex:
         self.carers[row] = rule.carers
         self.bereaved[row] = rule.bereaved
         self.parents[row] = rule.parents
+        self.only_languages[row] = language_mask(rule.languages)
         self.need_count[row] = len(facts.needs)
         self.places[row] = -1 if doc.places_available is None else doc.places_available
         self.waiting[row] = -1 if doc.waiting_list is None else doc.waiting_list

@@ -433,6 +433,40 @@ def young_child_in(text: str) -> bool:
     return bool(_YOUNG_CHILD.search(normalise(text)))
 
 
+# Where someone is from, or the language named, as the language a link worker would expect them to speak.
+_SPOKEN: tuple[tuple[str, str], ...] = (
+    (r"polish|poland|pole", "polish"),
+    (r"urdu|pakistani|pakistan", "urdu"),
+    (r"punjabi", "punjabi"),
+    (r"bengali|bangla|bangladeshi|bangladesh", "bengali"),
+    (r"arabic|syrian?|sudan(?:ese)?|iraqi?|yemen(?:i)?|libyan?|egyptian", "arabic"),
+    (r"somali(?:a)?", "somali"),
+    (r"cantonese|hong kong", "cantonese"),
+    (r"mandarin", "mandarin"),
+    (r"romanian?|romania", "romanian"),
+    (r"lithuanian?|lithuania", "lithuanian"),
+    (r"portuguese|portugal|brazilian", "portuguese"),
+    (r"gujarati", "gujarati"),
+    (r"tamil", "tamil"),
+    (r"turkish|turkey", "turkish"),
+    (r"kurdish", "kurdish"),
+    (r"farsi|iranian|iran", "farsi"),
+    (r"pashto|afghan(?:istan)?", "pashto"),
+    (r"tigrinya|eritrean?", "tigrinya"),
+    (r"ukrainian?|ukraine", "ukrainian"),
+    (r"russian?", "russian"),
+    (r"hindi", "hindi"),
+    (r"welsh|wales", "welsh"),
+)
+_SPOKEN_PATTERNS = [(re.compile(rf"(?<![a-z0-9])(?:{p})(?![a-z0-9])"), code) for p, code in _SPOKEN]
+
+
+def languages_in(text: str) -> frozenset[str]:
+    """Languages other than English a referral suggests the person speaks ("Polish lady", "from Syria")."""
+    low = normalise(text)
+    return frozenset(code for pattern, code in _SPOKEN_PATTERNS if pattern.search(low))
+
+
 NEED_LABELS: dict[str, str] = {n.code: n.label for n in NEEDS}
 NEED_EXPANSIONS: dict[str, str] = {n.code: n.expansion for n in NEEDS}
 

@@ -26,7 +26,7 @@ import numpy.typing as npt
 from . import reasons
 from .eligibility import ADULT_AGE
 from .filters import EARTH_RADIUS_KM, Reading, haversine_km, interpret
-from .index import NO_MAX_AGE, NO_MIN_AGE, SEX_CODES, MatchIndex, condition_mask
+from .index import NO_MAX_AGE, NO_MIN_AGE, SEX_CODES, MatchIndex, condition_mask, language_mask
 from .types import Match, OutcomeStats, Query, ServiceDoc, Weights, minutes
 
 COMPONENTS = ("semantic", "lexical", "needs", "eligibility", "distance", "capacity", "outcomes")
@@ -61,6 +61,8 @@ def _hard_filter(query: Query, reading: Reading, index: MatchIndex) -> _Filtered
         ok &= ~index.bereaved[:n]
     if not person.young_child:
         ok &= ~index.parents[:n]
+    only = index.only_languages[:n]
+    ok &= (only == 0) | ((only & language_mask(person.languages)) != 0)
     if query.free_only:
         ok &= index.is_free[:n]
     if reading.language:
@@ -262,6 +264,7 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
         specific |= index.bereaved[rows]
     if person.young_child:
         specific |= index.parents[rows]
+    specific |= (index.only_languages[rows] & language_mask(person.languages)) != 0
     made_for[specific] = 1.0
     if person.sex is not None:
         made_for = np.maximum(made_for, np.where(index.sex[rows] == SEX_CODES[person.sex], weights.group_fit, 0.0))

@@ -195,6 +195,8 @@ class Query:
     # The person cannot leave home (also read from the referral's words).
     housebound: bool = False
     language: str | None = None
+    # Other languages the person speaks (not a constraint: it lets groups held in them be offered).
+    speaks: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if (self.lat is None) != (self.lng is None):
@@ -210,6 +212,7 @@ class Query:
         object.__setattr__(self, "needs", frozenset(self.needs))
         object.__setattr__(self, "conditions", frozenset(self.conditions))
         object.__setattr__(self, "days", frozenset(self.days))
+        object.__setattr__(self, "speaks", frozenset(self.speaks))
 
 
 @dataclass(slots=True)

@@ -115,6 +115,7 @@ def test_a_referral_gives_needs_from_itself_and_its_assessment_and_facts_from_th
         postcode="LW1 1AB",
         sex=Sex.FEMALE,
         date_of_birth=today.replace(year=today.year - 71) - dt.timedelta(days=1),
+        language="Polish",
     )
     referral = assessed_referral(cast.north, person=person, needs=["loneliness"], reason_text="Lives alone.")
     assessment_record(
@@ -128,6 +129,8 @@ def test_a_referral_gives_needs_from_itself_and_its_assessment_and_facts_from_th
     assert "Lives alone." in query.text and "garden" in query.text
     assert query.age == 71 and query.sex == "female"
     assert (query.lat, query.lng, query.outcode) == (53.2, -1.45, "LW1")
+    # Her language lets groups held in Polish be offered; it does not limit her to them.
+    assert query.speaks == frozenset({"Polish"}) and query.language is None
 
 
 def test_inactive_and_stale_services_are_never_candidates(cast: Cast) -> None:

@@ -116,3 +116,19 @@ def test_groups_for_parents_of_babies_are_read_and_kept_for_parents() -> None:
     assert not admits(rule, Person(age=86, sex="female"))
     assert admits(rule, Person(age=29, sex="female", young_child=True))
     assert "for parents of babies and young children" in rule.describe()
+
+
+def test_groups_held_in_another_language_are_for_its_speakers() -> None:
+    from linkwell.matching.eligibility import Person, admits, extract
+
+    assert extract("English for Polish speakers").languages == {"polish"}
+    assert extract("Polish community advice (in Polish)").languages == {"polish"}
+    assert extract("Coffee for Polish-speaking older people").languages == {"polish"}
+    # Also held in English: open to everyone.
+    assert not extract("Lunch and chat (Urdu and Punjabi), in Urdu, Punjabi and English").languages
+    assert not extract("Talks on diabetes in English, Urdu and Bengali").languages
+    rule = extract("English for Polish speakers")
+    assert not admits(rule, Person(age=36))
+    assert not admits(rule, Person(age=36, languages=frozenset({"arabic"})))
+    assert admits(rule, Person(age=70, languages=frozenset({"polish"})))
+    assert "for Polish speakers" in rule.describe()

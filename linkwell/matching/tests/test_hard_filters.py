@@ -27,6 +27,7 @@ NAMES = [
     ("Debt advice", "Free help with debts, bills and budgeting."),
     ("Befriending", "Weekly calls for people who feel lonely."),
     ("Buggy walk", "A walk and a chat for new mums, babies in buggies welcome."),
+    ("Klub Seniora", "Coffee and trips for Polish-speaking older people."),
 ]
 TEXTS = [
     "",
@@ -37,6 +38,7 @@ TEXTS = [
     "feels low and anxious",
     "housebound since her fall and lives on her own",
     "four month old baby, mum tearful and knows nobody",
+    "Polish lady, on her own since her husband passed",
 ]
 
 
@@ -149,6 +151,8 @@ def test_it_never_returns_an_inactive_stale_ineligible_or_unreachable_service(
             assert doc.name != "Women only swim"
         if doc.name == "Buggy walk":
             assert reading.person.young_child
+        if doc.name == "Klub Seniora":
+            assert "polish" in reading.person.languages
         if query.free_only:
             assert doc.is_free
         housebound = reading.person.housebound

@@ -9,6 +9,7 @@ from linkwell.matching.lexicon import (
     conditions_in,
     housebound_in,
     interests_in,
+    languages_in,
     needs_in_referral,
     young_child_in,
 )
@@ -92,3 +93,9 @@ def test_it_hears_a_baby_or_young_child_at_home() -> None:
         assert young_child_in(text), text
     for text in ("12 year old girl caring for her mum.", "Lost his wife last year.", "Misses the grandchildren."):
         assert not young_child_in(text), text
+
+
+def test_it_hears_which_language_someone_may_speak() -> None:
+    assert languages_in("Polish lady in her seventies, her English isn't great.") == {"polish"}
+    assert languages_in("Family arrived from Syria last year.") == {"arabic"}
+    assert languages_in("Lost his wife last year.") == frozenset()
