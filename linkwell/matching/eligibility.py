@@ -99,6 +99,7 @@ _LANGUAGE_ONLY = re.compile(
     rf"|\b(?P<e>{_LANG}) (?:seniors|elders|mums|mothers|dads|women|men|community|club|group)\b"
 )
 _ENGLISH_TOO = re.compile(r"\b(?:in|and|or) english\b|\benglish (?:and|or)\b")
+_SUICIDE = re.compile(r"\b(?:bereaved|affected|lost someone|loss) (?:by|through|to) suicide\b|\bsuicide bereavement\b")
 _BEREAVED = re.compile(
     r"\bfor (?:people who are |anyone )?bereaved\b"
     r"|\bbereaved (?:people|adults|families|parents|partners|children)\b"
@@ -122,6 +123,8 @@ class Eligibility:
     parents: bool = False
     # Held in these languages for the people who speak them (empty: anyone; a group also in English is open).
     languages: frozenset[str] = frozenset()
+    # For people bereaved by suicide.
+    suicide: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -147,6 +150,8 @@ class Eligibility:
             parts.append("for bereaved people")
         if self.parents:
             parts.append("for parents of babies and young children")
+        if self.suicide:
+            parts.append("for people bereaved by suicide")
         if self.languages:
             parts.append("for " + " or ".join(lang.title() for lang in sorted(self.languages)) + " speakers")
         return parts
@@ -169,6 +174,8 @@ class Person:
     young_child: bool = False
     # Languages other than English the person speaks (from their record or the referral's words).
     languages: frozenset[str] = frozenset()
+    # Someone close to them took their own life.
+    suicide_bereaved: bool = False
 
 
 def _condition_codes(matched: str) -> frozenset[str]:
@@ -222,6 +229,7 @@ def extract(text: str) -> Eligibility:
         bereaved=bereaved,
         parents=bool(_PARENTS.search(low)),
         languages=_languages_only(low),
+        suicide=bool(_SUICIDE.search(low)),
     )
 
 
@@ -249,6 +257,7 @@ def combine(extracted: Eligibility, min_age: int | None, max_age: int | None) ->
         bereaved=extracted.bereaved,
         parents=extracted.parents,
         languages=extracted.languages,
+        suicide=extracted.suicide,
     )
 
 
@@ -276,6 +285,8 @@ def admits(rule: Eligibility, person: Person) -> bool:
         return False
     if rule.languages and not rule.languages & person.languages:
         return False
+    if rule.suicide and not person.suicide_bereaved:
+        return False
     return not (rule.bereaved and not person.bereaved)
 
 
@@ -290,6 +301,7 @@ def targets(rule: Eligibility, person: Person) -> bool:
         or (rule.bereaved and person.bereaved)
         or (rule.parents and person.young_child)
         or bool(rule.languages & person.languages)
+        or (rule.suicide and person.suicide_bereaved)
         or (
             person.age is not None
             and (rule.min_age is not None or rule.max_age is not None)

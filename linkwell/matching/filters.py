@@ -25,6 +25,7 @@ from .lexicon import (
     languages_in,
     need_label,
     needs_in_referral,
+    suicide_loss_in,
     young_child_in,
 )
 from .text import terms
@@ -65,11 +66,12 @@ def interpret(query: Query) -> Reading:
         sex=query.sex,
         conditions=conditions,
         is_carer=query.is_carer or "caring" in needs,
-        bereaved="bereavement" in needs,
+        bereaved="bereavement" in needs or suicide_loss_in(query.text),
         housebound=query.housebound or housebound_in(query.text),
         adult=query.age is None and adult_in(query.text),
         young_child=young_child_in(query.text),
         languages=_spoken(query),
+        suicide_bereaved=suicide_loss_in(query.text),
     )
     expansion = " ".join(NEED_EXPANSIONS.get(n, n.replace("_", " ")) for n in sorted(needs))
     interests = interests_in(query.text)

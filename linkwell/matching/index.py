@@ -147,6 +147,7 @@ def _facts_to_json(facts: Derived) -> dict[str, Any]:
             "bereaved": rule.bereaved,
             "parents": rule.parents,
             "languages": sorted(rule.languages),
+            "suicide": rule.suicide,
         },
     }
 
@@ -164,6 +165,7 @@ def _facts_from_json(doc: ServiceDoc, data: dict[str, Any]) -> Derived:
             bereaved=rule["bereaved"],
             parents=rule.get("parents", False),
             languages=frozenset(rule.get("languages", [])),
+            suicide=rule.get("suicide", False),
         ),
         frozenset(data["needs"]),
         Counter(data["terms"]),
@@ -300,6 +302,7 @@ class MatchIndex:
         self.bereaved = np.zeros(0, dtype=bool)
         self.parents = np.zeros(0, dtype=bool)
         self.only_languages = np.zeros(0, dtype=np.int64)  # bitmask over eligibility.GROUP_LANGUAGES
+        self.suicide = np.zeros(0, dtype=bool)
         self.need_count = np.zeros(0, dtype=np.float32)
         self.places = np.zeros(0, dtype=np.int32)
         self.waiting = np.zeros(0, dtype=np.int32)
@@ -470,6 +473,7 @@ class MatchIndex:
         self.bereaved[row] = rule.bereaved
         self.parents[row] = rule.parents
         self.only_languages[row] = language_mask(rule.languages)
+        self.suicide[row] = rule.suicide
         self.need_count[row] = len(facts.needs)
         self.places[row] = -1 if doc.places_available is None else doc.places_available
         self.waiting[row] = -1 if doc.waiting_list is None else doc.waiting_list

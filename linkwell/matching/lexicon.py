@@ -467,6 +467,17 @@ def languages_in(text: str) -> frozenset[str]:
     return frozenset(code for pattern, code in _SPOKEN_PATTERNS if pattern.search(low))
 
 
+_SUICIDE_LOSS = re.compile(
+    r"(?<![a-z0-9])(?:took (?:his|her|their) own life|died by suicide|(?:killed|hanged) (?:himself|herself|themselves)|"
+    r"lost (?:his|her|their|my) \w+ to suicide|suicide of (?:his|her|their|my))(?![a-z0-9])"
+)
+
+
+def suicide_loss_in(text: str) -> bool:
+    """Whether the referral says someone close to the person took their own life."""
+    return bool(_SUICIDE_LOSS.search(normalise(text)))
+
+
 NEED_LABELS: dict[str, str] = {n.code: n.label for n in NEEDS}
 NEED_EXPANSIONS: dict[str, str] = {n.code: n.expansion for n in NEEDS}
 

@@ -61,6 +61,8 @@ def _hard_filter(query: Query, reading: Reading, index: MatchIndex) -> _Filtered
         ok &= ~index.bereaved[:n]
     if not person.young_child:
         ok &= ~index.parents[:n]
+    if not person.suicide_bereaved:
+        ok &= ~index.suicide[:n]
     only = index.only_languages[:n]
     ok &= (only == 0) | ((only & language_mask(person.languages)) != 0)
     if query.free_only:
@@ -265,6 +267,8 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
     if person.young_child:
         specific |= index.parents[rows]
     specific |= (index.only_languages[rows] & language_mask(person.languages)) != 0
+    if person.suicide_bereaved:
+        specific |= index.suicide[rows]
     made_for[specific] = 1.0
     if person.sex is not None:
         made_for = np.maximum(made_for, np.where(index.sex[rows] == SEX_CODES[person.sex], weights.group_fit, 0.0))

@@ -132,3 +132,13 @@ def test_groups_held_in_another_language_are_for_its_speakers() -> None:
     assert not admits(rule, Person(age=36, languages=frozenset({"arabic"})))
     assert admits(rule, Person(age=70, languages=frozenset({"polish"})))
     assert "for Polish speakers" in rule.describe()
+
+
+def test_a_group_for_people_bereaved_by_suicide_is_kept_for_them() -> None:
+    from linkwell.matching.eligibility import Person, admits, extract
+
+    rule = extract("Bereaved by suicide support group. Adults bereaved by suicide.")
+    assert rule.suicide
+    assert not admits(rule, Person(age=72, bereaved=True))
+    assert admits(rule, Person(age=55, bereaved=True, suicide_bereaved=True))
+    assert not extract("Bereavement support group for anyone who has lost someone").suicide

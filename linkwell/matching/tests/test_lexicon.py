@@ -11,6 +11,7 @@ from linkwell.matching.lexicon import (
     interests_in,
     languages_in,
     needs_in_referral,
+    suicide_loss_in,
     young_child_in,
 )
 
@@ -99,3 +100,10 @@ def test_it_hears_which_language_someone_may_speak() -> None:
     assert languages_in("Polish lady in her seventies, her English isn't great.") == {"polish"}
     assert languages_in("Family arrived from Syria last year.") == {"arabic"}
     assert languages_in("Lost his wife last year.") == frozenset()
+
+
+def test_it_hears_a_loss_to_suicide() -> None:
+    assert suicide_loss_in("Her son took his own life last year.")
+    assert suicide_loss_in("Lost her brother to suicide in May.")
+    assert not suicide_loss_in("Husband died in the spring.")
+    assert not suicide_loss_in("Has had suicidal thoughts.")
