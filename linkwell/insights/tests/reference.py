@@ -1,7 +1,9 @@
 """The dashboard's figures computed straight from the source tables: the reference the fact-based queries must equal.
 
-This is the query code the dashboard ran before the summary tables (ADR 0014), kept unchanged apart from this
-note so the tests can compare every panel against it. It is slow at scale and never used by the application.
+This is the query code the dashboard ran before the summary tables (ADR 0014), kept unchanged so the tests can
+compare every panel against it; what it shares with the new queries word for word (Filters, Wait, UnmetNeeds, the
+funnel labels, the percentile and rounding helpers) is imported from `linkwell.insights.queries` rather than
+copied. It is slow at scale and never used by the application.
 
 Every function takes a `Filters` (scheme, date range of receipt, practice, link worker, need) and returns plain
 rows that the chart, the table, the CSV/XLSX export and the PDF report all share.
@@ -14,21 +16,16 @@ as `percentile_cont`) then picks two values by position. No per-row Python work 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection as db_connection
 from django.db.models import (
-    Aggregate,
     Avg,
     Case,
     Count,
     Exists,
     F,
-    FloatField,
-    Func,
     IntegerField,
     Max,
     Min,
@@ -42,10 +39,23 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Left, StrIndex
 from django.utils import timezone
 
-from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role
 from linkwell.connections.models import Attendance, AttendanceStatus, Connection, ConnectionStatus
 from linkwell.directory.models import Service, TermKind
-from linkwell.outcomes.suppression import SuppressedTable, suppress
+from linkwell.insights.queries import (
+    CONNECTED_STATUSES,
+    FUNNEL_LABELS,
+    FUNNEL_STAGES,
+    DaysBetween,
+    Filters,
+    PercentileCont,
+    UnmetNeeds,
+    Wait,
+    _interpolate,
+    _pct,
+    _round,
+    _start_of,
+)
+from linkwell.outcomes.suppression import suppress
 from linkwell.referrals.models import ClosureReason, Need, Referral, ReferralEvent, Source, Status
 
 # Statuses that show a referral got at least as far as each funnel stage (the state machine allows skipping
@@ -53,61 +63,6 @@ from linkwell.referrals.models import ClosureReason, Need, Referral, ReferralEve
 _CONTACTED_OR_LATER = (Status.CONTACTED, Status.ASSESSED, Status.ACTIVE, Status.FOLLOW_UP)
 _ASSESSED_OR_LATER = (Status.ASSESSED, Status.ACTIVE, Status.FOLLOW_UP)
 _ACCEPTED_OR_LATER = (Status.ACCEPTED, Status.UNABLE_TO_CONTACT, *_CONTACTED_OR_LATER)
-# A connection "happened" once the provider took the person on.
-CONNECTED_STATUSES = (ConnectionStatus.ACCEPTED, ConnectionStatus.ATTENDING, ConnectionStatus.COMPLETED)
-FUNNEL_STAGES = ("received", "accepted", "contacted", "assessed", "connected", "completed")
-FUNNEL_LABELS = {
-    "received": "Received",
-    "accepted": "Accepted",
-    "contacted": "Contacted",
-    "assessed": "Assessed",
-    "connected": "Connected to a service",
-    "completed": "Completed (got help)",
-}
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the dashboard is about: one scheme, referrals received in [date_from, date_to], optional slices."""
-
-    scheme_id: int
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    practice_id: int | None = None
-    link_worker_id: int | None = None
-    need: str | None = None
-
-    def describe(self) -> list[tuple[str, str]]:
-        """The filters in words, for captions, exports and the report."""
-        parts = [
-            ("Received from", self.date_from.isoformat() if self.date_from else "the start"),
-            ("Received to", self.date_to.isoformat() if self.date_to else "today"),
-        ]
-        if self.practice_id:
-            name = Organisation.objects.filter(pk=self.practice_id).values_list("name", flat=True).first()
-            parts.append(("Practice", name or ""))
-        if self.link_worker_id:
-            user = (
-                Membership.objects.filter(pk=self.link_worker_id)
-                .values_list("user__first_name", "user__last_name")
-                .first()
-            )
-            parts.append(("Link worker", " ".join(user) if user else ""))
-        if self.need:
-            parts.append(("Need", str(dict(Need.choices).get(self.need, self.need))))
-        return parts
-
-
-def practices_for(scheme_id: int) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(scheme_id=scheme_id, kind=OrganisationKind.GP_PRACTICE).order_by("name")
-
-
-def link_workers_for(scheme_id: int) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(organisation__scheme_id=scheme_id, role=Role.LINK_WORKER)
-        .select_related("user")
-        .order_by("user__first_name", "user__last_name", "pk")
-    )
 
 
 def _need_q(need: str, prefix: str = "") -> Q:
@@ -117,11 +72,6 @@ def _need_q(need: str, prefix: str = "") -> Q:
     if db_connection.vendor == "postgresql":
         return Q(**{f"{prefix}needs__contains": [need]})
     return Q(**{f"{prefix}needs__icontains": f'"{need}"'})
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    # A range on the stored timestamp (not `__date`, which SQLite computes row by row) so indexes apply.
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def referrals(filters: Filters) -> QuerySet[Referral]:
@@ -154,51 +104,6 @@ def _in_filtered(filters: Filters, path: str) -> Q:
     if filters.need:
         q &= _need_q(filters.need, path)
     return q
-
-
-class DaysBetween(Func):
-    """end - start in days, as a float, on SQLite and PostgreSQL."""
-
-    output_field = FloatField()
-
-    def __init__(self, end: Any, start: Any) -> None:
-        super().__init__(end, start)
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday(")
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)", arg_joiner=" - "
-        )
-
-
-class PercentileCont(Aggregate):
-    """PostgreSQL's percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)."""
-
-    function = "PERCENTILE_CONT"
-    name = "PercentileCont"
-    output_field = FloatField()
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
-@dataclass(frozen=True)
-class Wait:
-    label: str
-    count: int
-    median: float | None
-    p90: float | None
-
-
-def _interpolate(values: list[float], fraction: float) -> float | None:
-    if not values:
-        return None
-    position = fraction * (len(values) - 1)
-    low, high = math.floor(position), math.ceil(position)
-    return values[low] + (values[high] - values[low]) * (position - low)
 
 
 def _percentiles(qs: QuerySet[Any], column: str) -> tuple[int, float | None, float | None]:
@@ -324,12 +229,6 @@ def funnel(filters: Filters) -> dict[str, Any]:
     return {"stages": stages, "rates": rates}
 
 
-def _pct(part: int | None, whole: int | None) -> float | None:
-    if part is None or not whole:
-        return None
-    return round(100.0 * part / whole, 1)
-
-
 def waiting_times(filters: Filters) -> list[Wait]:
     """Days from receipt to first successful contact and to the first connection sent: median and 90th centile."""
     first_contact = (
@@ -351,10 +250,6 @@ def waiting_times(filters: Filters) -> list[Wait]:
         count, median, p90 = _percentiles(qs, "days")
         waits.append(Wait(label=label, count=count, median=_round(median), p90=_round(p90)))
     return waits
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(max(value, 0.0), 1)
 
 
 def _connections(filters: Filters) -> QuerySet[Connection]:
@@ -434,37 +329,6 @@ def capacity(filters: Filters) -> list[dict[str, Any]]:
         .order_by("-waitlisted", "name")
     )
     return [{**row, "capacity_updated_at": row["capacity_updated_at"]} for row in rows]
-
-
-@dataclass
-class UnmetNeeds:
-    """Referrals with each need that ended without a connection, by postcode district, small numbers hidden."""
-
-    areas: list[str] = field(default_factory=list)
-    needs: list[tuple[str, str]] = field(default_factory=list)
-    table: SuppressedTable | None = None
-
-    @property
-    def rows(self) -> list[dict[str, Any]]:
-        if self.table is None:
-            return []
-        out = []
-        for area, cells, total in zip(self.areas, self.table.cells, self.table.row_totals, strict=True):
-            out.append(
-                {
-                    "area": area,
-                    **{code: value for (code, _), value in zip(self.needs, cells, strict=True)},
-                    "total": total,
-                }
-            )
-        out.append(
-            {
-                "area": "All areas",
-                **{code: value for (code, _), value in zip(self.needs, self.table.column_totals, strict=True)},
-                "total": self.table.total,
-            }
-        )
-        return out
 
 
 def unmet_needs(filters: Filters) -> UnmetNeeds:

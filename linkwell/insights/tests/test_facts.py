@@ -202,7 +202,7 @@ def _same_as_reference(filters: queries.Filters, *, wait_tolerance: float = 0.0)
     that are not whole days a shown figure (rounded to 0.1) may differ by one step: `wait_tolerance`."""
     for name in PANELS:
         got = getattr(queries, name)(filters)
-        want = getattr(reference, name)(reference.Filters(**vars(filters)))
+        want = getattr(reference, name)(filters)
         if name == "waiting_times":
             for mine, theirs in zip(got, want, strict=True):
                 assert (mine.label, mine.count) == (theirs.label, theirs.count)
@@ -212,7 +212,7 @@ def _same_as_reference(filters: queries.Filters, *, wait_tolerance: float = 0.0)
                         assert abs(value - expected) <= wait_tolerance + 1e-9
             continue
         assert got == want, name
-    got_unmet, want_unmet = queries.unmet_needs(filters), reference.unmet_needs(reference.Filters(**vars(filters)))
+    got_unmet, want_unmet = queries.unmet_needs(filters), reference.unmet_needs(filters)
     assert (got_unmet.rows, got_unmet.needs) == (want_unmet.rows, want_unmet.needs)
 
 
