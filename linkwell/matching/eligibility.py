@@ -12,7 +12,7 @@ A restriction is read only from restrictive phrasing: "dementia-friendly swimmin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from .lexicon import CONDITIONS, condition_label, normalise
@@ -248,17 +248,7 @@ def combine(extracted: Eligibility, min_age: int | None, max_age: int | None) ->
     hi = min((a for a in (extracted.max_age, max_age) if a is not None), default=None)
     if lo is not None and hi is not None and lo > hi:
         lo, hi = min_age, max_age
-    return Eligibility(
-        sex=extracted.sex,
-        min_age=lo,
-        max_age=hi,
-        conditions=extracted.conditions,
-        carers=extracted.carers,
-        bereaved=extracted.bereaved,
-        parents=extracted.parents,
-        languages=extracted.languages,
-        suicide=extracted.suicide,
-    )
+    return replace(extracted, min_age=lo, max_age=hi)
 
 
 ADULT_AGE = 18

@@ -8,6 +8,7 @@ so a web process can load an index without running the model.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import json
@@ -139,34 +140,21 @@ def _facts_to_json(facts: Derived) -> dict[str, Any]:
         "terms": dict(facts.terms),
         "needs": sorted(facts.needs),
         "eligibility": {
-            "sex": rule.sex,
-            "min_age": rule.min_age,
-            "max_age": rule.max_age,
-            "conditions": sorted(rule.conditions),
-            "carers": rule.carers,
-            "bereaved": rule.bereaved,
-            "parents": rule.parents,
-            "languages": sorted(rule.languages),
-            "suicide": rule.suicide,
+            f.name: sorted(value) if isinstance(value, frozenset) else value
+            for f in dataclasses.fields(rule)
+            for value in (getattr(rule, f.name),)
         },
     }
 
 
 def _facts_from_json(doc: ServiceDoc, data: dict[str, Any]) -> Derived:
-    rule = data["eligibility"]
+    # Only read when the reading rules are the ones that wrote it (see `_reader_fingerprint`).
+    rule: dict[str, Any] = {
+        key: frozenset(value) if isinstance(value, list) else value for key, value in data["eligibility"].items()
+    }
     text = service_text(doc)
     return Derived(
-        elig.Eligibility(
-            sex=rule["sex"],
-            min_age=rule["min_age"],
-            max_age=rule["max_age"],
-            conditions=frozenset(rule["conditions"]),
-            carers=rule["carers"],
-            bereaved=rule["bereaved"],
-            parents=rule.get("parents", False),
-            languages=frozenset(rule.get("languages", [])),
-            suicide=rule.get("suicide", False),
-        ),
+        elig.Eligibility(**rule),
         frozenset(data["needs"]),
         Counter(data["terms"]),
         text,
