@@ -16,7 +16,7 @@ from linkwell.outcomes.evaluation import EXPORT_COLUMNS, opted_out, pseudonym
 from linkwell.outcomes.models import AppointmentCount, MeasureDefinitionRecord, MeasureResponse, Timepoint
 from linkwell.outcomes.scoring import BUILT_IN_MEASURES, HEADLINE_SCORE_CODES
 from linkwell.outcomes.stats import evaluation_summary, lost_to_follow_up, match_scores, paired_change
-from linkwell.people.models import ConsentScope
+from linkwell.people.models import ConsentScope, Person
 from linkwell.referrals.models import Referral, Status
 from linkwell.referrals.tests.factories import make_referral
 from linkwell.testing.cast import Cast
@@ -285,39 +285,24 @@ def test_people_who_said_no_to_evaluation_use_are_left_out_of_the_evaluation_and
     referrals = _cohort(cast)
     before = json.loads(_run("evaluate", "--scheme", "north", "--json"))["measures"]["swemwbs"]
     said_no, changed_mind, withdrew = (r.person for r in referrals[:3])
-    org = cast.north.link_service
+
+    def decide(person: Person, *, granted: bool, **extra: object) -> None:
+        ConsentFactory.create(
+            person=person,
+            scope=ConsentScope.EVALUATION,
+            granted=granted,
+            recorded_by=cast.north.link_worker.user,
+            recorded_by_organisation=cast.north.link_service,
+            **extra,
+        )
+
     with time_machine.travel(DAY, tick=False):
-        ConsentFactory.create(
-            person=said_no,
-            scope=ConsentScope.EVALUATION,
-            granted=False,
-            recorded_by=cast.north.link_worker.user,
-            recorded_by_organisation=org,
-        )
-        ConsentFactory.create(
-            person=changed_mind,
-            scope=ConsentScope.EVALUATION,
-            granted=False,
-            recorded_by=cast.north.link_worker.user,
-            recorded_by_organisation=org,
-        )
-        ConsentFactory.create(
-            person=withdrew,
-            scope=ConsentScope.EVALUATION,
-            granted=True,
-            withdrawn_at=DAY + dt.timedelta(days=30),
-            recorded_by=cast.north.link_worker.user,
-            recorded_by_organisation=org,
-        )
+        decide(said_no, granted=False)
+        decide(changed_mind, granted=False)
+        decide(withdrew, granted=True, withdrawn_at=DAY + dt.timedelta(days=30))
     with time_machine.travel(DAY + dt.timedelta(days=1), tick=False):
         # A later yes replaces an earlier no.
-        ConsentFactory.create(
-            person=changed_mind,
-            scope=ConsentScope.EVALUATION,
-            granted=True,
-            recorded_by=cast.north.link_worker.user,
-            recorded_by_organisation=org,
-        )
+        decide(changed_mind, granted=True)
 
     assert opted_out(cast.north.scheme) == {said_no.pk, withdrew.pk}
     after = json.loads(_run("evaluate", "--scheme", "north", "--json"))["measures"]["swemwbs"]
