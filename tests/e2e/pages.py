@@ -64,6 +64,14 @@ def choose_from_menu(page: Page, name: str) -> None:
     menu.get_by_role("link", name=name, exact=True).click()
 
 
+def fill_date(page: Page, legend: str, day: str, month: str, year: str) -> None:
+    """Type a date into the NHS date input whose fieldset is called `legend`."""
+    fields = page.get_by_role("group", name=legend)
+    fields.get_by_label("Day").fill(day)
+    fields.get_by_label("Month").fill(month)
+    fields.get_by_label("Year").fill(year)
+
+
 def expect_heading(page: Page, text: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(text)
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from linkwell.insights.tests.builders import journey, service_for
 from linkwell.testing.cast import Cast
 
-from .pages import axe_check, choose_from_menu, expect_heading, sign_in
+from .pages import axe_check, choose_from_menu, expect_heading, fill_date, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -45,10 +45,7 @@ def then_the_figures_cover_that_need_only(page: Page) -> None:
 
 
 def when_they_type_an_impossible_date(page: Page) -> None:
-    group = page.get_by_role("group", name="Received from")
-    group.get_by_label("Day").fill("31")
-    group.get_by_label("Month").fill("2")
-    group.get_by_label("Year").fill("2026")
+    fill_date(page, "Received from", "31", "2", "2026")
     page.get_by_role("button", name="Apply filters").click()
 
 

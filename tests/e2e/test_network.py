@@ -11,7 +11,7 @@ from linkwell.insights.tests.builders import journey, service_for
 from linkwell.testing.cast import Cast
 from linkwell.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-from .pages import axe_check, expect_heading, sign_in
+from .pages import axe_check, expect_heading, fill_date, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,10 +60,7 @@ def then_the_schemes_are_side_by_side_with_the_small_one_hidden(page: Page) -> N
 
 
 def when_they_ask_for_an_impossible_period(page: Page) -> None:
-    group = page.get_by_role("group", name="Received from")
-    group.get_by_label("Day").fill("31")
-    group.get_by_label("Month").fill("2")
-    group.get_by_label("Year").fill("2026")
+    fill_date(page, "Received from", "31", "2", "2026")
     page.get_by_role("button", name="Show this period").click()
 
 

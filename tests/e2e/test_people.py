@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 from linkwell.people.models import Person
 from linkwell.testing.cast import Cast
 
-from .pages import axe_check, choose_from_menu, expect_heading, sign_in
+from .pages import axe_check, choose_from_menu, expect_heading, fill_date, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -65,10 +65,7 @@ def when_they_start_adding_a_person(page: Page) -> None:
 def when_they_fill_in_the_persons_details(page: Page, person: NewPerson) -> None:
     page.get_by_label("First name", exact=True).fill(person.first_name)
     page.get_by_label("Last name", exact=True).fill(person.last_name)
-    birth = page.get_by_role("group", name="Date of birth")
-    birth.get_by_label("Day").fill(person.day)
-    birth.get_by_label("Month").fill(person.month)
-    birth.get_by_label("Year").fill(person.year)
+    fill_date(page, "Date of birth", person.day, person.month, person.year)
     page.get_by_label("NHS number (optional)").fill(person.nhs_number)
     page.get_by_label("Postcode", exact=True).fill(person.postcode)
     page.get_by_label("Phone number (optional)").fill(person.phone)

@@ -21,7 +21,7 @@ from linkwell.directory.models import Service
 from linkwell.testing.cast import Cast
 
 from .conftest import keep_to
-from .pages import axe_check, choose_from_menu, expect_heading, sign_in
+from .pages import axe_check, choose_from_menu, expect_heading, fill_date, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -114,10 +114,7 @@ def given_a_gp_refers_a_person_new_to_linkwell(gp: Page, cast: Cast, journey: Jo
     land_on(gp, "Add the person you are referring")
     gp.get_by_label("First name", exact=True).fill(MABEL.first_name)
     gp.get_by_label("Last name", exact=True).fill(MABEL.last_name)
-    birth = group(gp, "Date of birth")
-    birth.get_by_label("Day").fill(MABEL.day)
-    birth.get_by_label("Month").fill(MABEL.month)
-    birth.get_by_label("Year").fill(MABEL.year)
+    fill_date(gp, "Date of birth", MABEL.day, MABEL.month, MABEL.year)
     gp.get_by_label("Postcode", exact=True).fill(MABEL.postcode)
     gp.get_by_label("Phone number (optional)").fill(MABEL.phone)
     group(gp, "How do they prefer to be contacted?").get_by_label("Phone call").check()
