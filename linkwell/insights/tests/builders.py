@@ -10,6 +10,7 @@ from django.utils import timezone
 from linkwell.casework.models import Contact, ContactKind
 from linkwell.connections.models import Attendance, AttendanceStatus, Connection, ConnectionStatus
 from linkwell.directory.models import Attribute, Service, TaxonomyTerm, TermKind
+from linkwell.outcomes.models import MeasureResponse, Timepoint
 from linkwell.referrals.models import ClosureReason, Referral, ReferralEvent, Source, Status
 from linkwell.testing.cast import SchemeCast
 from linkwell.testing.factories import PersonFactory
@@ -110,6 +111,24 @@ def journey(
                 )
     referral.refresh_from_db()
     return Journey(referral=referral)
+
+
+def swemwbs_measured(team: SchemeCast, referral: Referral, before: float, after: float | None) -> None:
+    """A SWEMWBS baseline a day after START and, unless `after` is None, a follow-up 90 days after it."""
+    for timepoint, value, days in ((Timepoint.BASELINE, before, 1), (Timepoint.FOLLOW_UP, after, 90)):
+        if value is None:
+            continue
+        MeasureResponse.objects.create(
+            scheme=team.scheme,
+            person=referral.person,
+            referral=referral,
+            measure="swemwbs",
+            timepoint=timepoint,
+            answers={},
+            scores={"swemwbs": value},
+            completed_at=START + dt.timedelta(days=days),
+            method="with_link_worker",
+        )
 
 
 def now() -> dt.datetime:

@@ -8,36 +8,19 @@ from openpyxl import load_workbook
 
 from linkwell.insights import exports, panels, queries
 from linkwell.insights.evaluation import evaluate_period
-from linkwell.outcomes.models import AppointmentCount, MeasureResponse, Timepoint
+from linkwell.outcomes.models import AppointmentCount
 from linkwell.referrals.models import Referral
 from linkwell.testing.access import assert_role_access
 from linkwell.testing.cast import Cast, SchemeCast, login_as
 
-from .builders import START, journey, service_for
-
-
-def _measured(team: SchemeCast, referral: Referral, before: float, after: float | None) -> None:
-    for timepoint, value, days in ((Timepoint.BASELINE, before, 1), (Timepoint.FOLLOW_UP, after, 90)):
-        if value is None:
-            continue
-        MeasureResponse.objects.create(
-            scheme=team.scheme,
-            person=referral.person,
-            referral=referral,
-            measure="swemwbs",
-            timepoint=timepoint,
-            answers={},
-            scores={"swemwbs": value},
-            completed_at=START + dt.timedelta(days=days),
-            method="with_link_worker",
-        )
+from .builders import journey, service_for, swemwbs_measured
 
 
 def _people_with_outcomes(team: SchemeCast, paired: int, lost: int) -> list[Referral]:
     made = []
     for index in range(paired + lost):
         referral = journey(team, day=index % 3, postcode="LW1 1AB").referral
-        _measured(team, referral, 18.0 + index % 4, 21.0 + index % 5 if index < paired else None)
+        swemwbs_measured(team, referral, 18.0 + index % 4, 21.0 + index % 5 if index < paired else None)
         made.append(referral)
     return made
 

@@ -4,7 +4,6 @@ network role."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import uuid
@@ -17,13 +16,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from linkwell.accounts.models import Membership, Network, OrganisationKind, Role
 from linkwell.insights import network as figures
 from linkwell.insights.panels import HIDDEN
-from linkwell.outcomes.models import MeasureResponse, Timepoint
 from linkwell.referrals.models import ClosureReason, Referral, Status
 from linkwell.testing.access import REFUSED, assert_access_matrix, assert_role_access
 from linkwell.testing.cast import Cast, SchemeCast, login_as
 from linkwell.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-from .builders import START, journey, service_for
+from .builders import journey, service_for, swemwbs_measured
 
 URL = "/insights/network/test-beds/"
 
@@ -45,29 +43,13 @@ def viewer(cast: Cast) -> Membership:
     return _network(cast)[1]
 
 
-def _measured(team: SchemeCast, referral: Referral, before: float, after: float | None) -> None:
-    for timepoint, value, days in ((Timepoint.BASELINE, before, 1), (Timepoint.FOLLOW_UP, after, 90)):
-        if value is not None:
-            MeasureResponse.objects.create(
-                scheme=team.scheme,
-                person=referral.person,
-                referral=referral,
-                measure="swemwbs",
-                timepoint=timepoint,
-                answers={},
-                scores={"swemwbs": value},
-                completed_at=START + dt.timedelta(days=days),
-                method="with_link_worker",
-            )
-
-
 def _activity(team: SchemeCast, count: int, *, measured: int = 0, lost: int = 0) -> list[Referral]:
     service = service_for(team)
     made = []
     for index in range(count):
         referral = journey(team, service=service, day=index % 20).referral
         if index < measured + lost:
-            _measured(team, referral, 18.0 + index % 4, 21.0 + index % 5 if index < measured else None)
+            swemwbs_measured(team, referral, 18.0 + index % 4, 21.0 + index % 5 if index < measured else None)
         made.append(referral)
     return made
 
