@@ -55,6 +55,19 @@ _AGE_RANGE = re.compile(
     r"|\b(\d{1,2})\s*(?:-|–|—|to)\s*(\d{1,3})\s*(?:year olds|years old|years|yrs|y/o)\b"
 )
 _ADULTS = re.compile(r"\b(?:adults only|for adults|adults aged|adults \(18)\b")
+# Age groups named without numbers: "for older people", "an elders' club" (50 and over, the youngest age that UK
+# "older people's" services commonly start at); "young people" without an age range (up to 25).
+OLDER_AGE = 50
+YOUNG_PEOPLE_MAX_AGE = 25
+_OLDER = re.compile(
+    r"\b(?:for|with|and) (?:isolated |lonely |local )?older (?:people|adults|men|women|residents|villagers|members|"
+    r"neighbours|folk)\b(?!'s carers)|\bolder (?:people|persons?)'s (?!carers?\b)"
+    r"|\belders'? (?:club|lunch|group|day|café|cafe)\b"
+    r"|\b(?:day centre|club|group|lunch club) for (?:the )?(?:elderly|older people|seniors|pensioners)\b"
+    r"|\bseniors'? (?:club|group)\b"
+)
+_YOUNG_PEOPLE = re.compile(r"\bfor young people\b|\byouth (?:club|group|football|project)\b|\bteenagers only\b")
+_ALL_AGES = re.compile(r"\ball ages\b|\b(?:people|adults|anyone) of (?:all|any) ages?\b|\bintergenerational\b")
 
 _COND_ALT = "|".join(f"(?:{pattern})" for _, pattern in CONDITIONS.values())
 _CONDITION_RESTRICTIVE = re.compile(
@@ -114,7 +127,8 @@ class Eligibility:
     sex: Sex | None = None
     min_age: int | None = None
     max_age: int | None = None
-    # A person must have one of `conditions`; when `carers` is also set, a carer may come instead; when
+    # A person must have one of `conditions` (a carer: the person they look after must; the referral's
+    # conditions are whoever's it talks about); `carers` with `conditions` means their carers come too; when
     # `conditions` is empty and `carers` is set, the listing is for carers only.
     conditions: frozenset[str] = frozenset()
     carers: bool = False
@@ -207,6 +221,11 @@ def extract(text: str) -> Eligibility:
         maxs.extend(int(m.group(1)) - 1 for m in pattern.finditer(low) if 1 < int(m.group(1)) <= 120)
     if not mins and _ADULTS.search(low):
         mins.append(18)
+    if not (mins or maxs or _ALL_AGES.search(low)):
+        if _OLDER.search(low):
+            mins.append(OLDER_AGE)
+        elif _YOUNG_PEOPLE.search(low):
+            maxs.append(YOUNG_PEOPLE_MAX_AGE)
     min_age = min(mins) if mins else None
     max_age = max(maxs) if maxs else None
     if min_age is not None and max_age is not None and min_age > max_age:
@@ -267,7 +286,8 @@ def admits(rule: Eligibility, person: Person) -> bool:
     elif person.adult and rule.max_age is not None and rule.max_age < ADULT_AGE:
         return False
     if rule.conditions:
-        if not (rule.conditions & person.conditions or (rule.carers and person.is_carer)):
+        # A Parkinson's carers' coffee is for carers of someone with Parkinson's, not for every carer.
+        if not rule.conditions & person.conditions:
             return False
     elif rule.carers and not person.is_carer:
         return False

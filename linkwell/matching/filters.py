@@ -25,6 +25,8 @@ from .lexicon import (
     languages_in,
     need_label,
     needs_in_referral,
+    own_sex_group_in,
+    situations_in,
     suicide_loss_in,
     young_child_in,
 )
@@ -55,6 +57,10 @@ class Reading:
     coverage_keys: tuple[str, ...]
     text: str = ""
     interests: tuple[str, ...] = ()
+    # Kinds of service a link worker would think of for the situation described ("recently diagnosed").
+    situations: tuple[str, ...] = ()
+    # They asked for a group of their own sex ("with other blokes", "just women").
+    own_sex_group: bool = False
 
 
 def interpret(query: Query) -> Reading:
@@ -75,18 +81,33 @@ def interpret(query: Query) -> Reading:
     )
     expansion = " ".join(NEED_EXPANSIONS.get(n, n.replace("_", " ")) for n in sorted(needs))
     interests = interests_in(query.text)
-    query_terms = tuple(dict.fromkeys(terms(query.text) + terms(expansion) + terms(" ".join(interests))))
+    situations = situations_in(query.text)
+    ideas = " ".join(interests + situations)
+    query_terms = tuple(dict.fromkeys(terms(query.text) + terms(expansion) + terms(ideas)))
     labels = ", ".join(need_label(n) for n in sorted(needs))
     embed_text = query.text.strip()
     if labels:
         embed_text = f"{embed_text}. Needs: {labels}" if embed_text else labels
+    if situations:
+        embed_text = f"{embed_text}. Might suit: {'; '.join(situations)}"
     language = normalise_language(query.language) if query.language else None
     if language == "english":
         language = None
     keys: tuple[str, ...] = ()
     if query.outcode:
         keys = (query.outcode, postcode_area(query.outcode))
-    return Reading(person, needs, query_terms, embed_text, language, keys, query.text.strip(), tuple(interests))
+    return Reading(
+        person,
+        needs,
+        query_terms,
+        embed_text,
+        language,
+        keys,
+        query.text.strip(),
+        tuple(interests),
+        tuple(situations),
+        own_sex_group=own_sex_group_in(query.text),
+    )
 
 
 def _spoken(query: Query) -> frozenset[str]:

@@ -27,11 +27,11 @@ import numpy.typing as npt
 from . import eligibility as elig
 from .bm25 import BM25
 from .embeddings import DIMENSIONS, Encoder, default_encoder
-from .lexicon import CONDITIONS, needs_in_listing
+from .lexicon import CONDITIONS, need_label, needs_in_listing
 from .text import terms
 from .types import ServiceDoc, minutes
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 QUERY_CACHE_SIZE = 256
 CONDITION_BITS: dict[str, int] = {code: 1 << i for i, code in enumerate(CONDITIONS)}
 DELIVERY_BITS: dict[str, int] = {"in_person": 1, "phone": 2, "online": 4, "home_visit": 8}
@@ -111,8 +111,16 @@ class Derived:
     eligibility: elig.Eligibility
     needs: frozenset[str]
     terms: Counter[str]
+    # What is embedded: the listing's words and the needs it helps with, named as a referral's needs are (the
+    # query side embeds "… Needs: loneliness, low mood"), so both sides name needs in the same words.
     text: str
     text_hash: str
+
+
+def embedding_text(text: str, needs: frozenset[str]) -> str:
+    if not needs:
+        return text
+    return f"{text.rstrip('. ')}. Helps with: {', '.join(need_label(n) for n in sorted(needs))}"
 
 
 def derive(doc: ServiceDoc) -> Derived:
@@ -122,7 +130,8 @@ def derive(doc: ServiceDoc) -> Derived:
         elig.extract(" ".join([doc.name, doc.description, doc.eligibility_description])), doc.min_age, doc.max_age
     )
     needs = frozenset(doc.needs) | needs_in_listing(text)
-    return Derived(rule, needs, Counter(terms(text)), text, text_hash(text))
+    embedded = embedding_text(text, needs)
+    return Derived(rule, needs, Counter(terms(text)), embedded, text_hash(embedded))
 
 
 @lru_cache(maxsize=1)
@@ -137,6 +146,7 @@ def _reader_fingerprint() -> str:
 def _facts_to_json(facts: Derived) -> dict[str, Any]:
     rule = facts.eligibility
     return {
+        "text_hash": facts.text_hash,
         "terms": dict(facts.terms),
         "needs": sorted(facts.needs),
         "eligibility": {
@@ -152,14 +162,9 @@ def _facts_from_json(doc: ServiceDoc, data: dict[str, Any]) -> Derived:
     rule: dict[str, Any] = {
         key: frozenset(value) if isinstance(value, list) else value for key, value in data["eligibility"].items()
     }
-    text = service_text(doc)
-    return Derived(
-        elig.Eligibility(**rule),
-        frozenset(data["needs"]),
-        Counter(data["terms"]),
-        text,
-        text_hash(text),
-    )
+    needs = frozenset(data["needs"])
+    embedded = embedding_text(service_text(doc), needs)
+    return Derived(elig.Eligibility(**rule), needs, Counter(data["terms"]), embedded, text_hash(embedded))
 
 
 class _Inverted:
@@ -505,7 +510,8 @@ class MatchIndex:
 
     @classmethod
     def load(cls, path: str | Path, *, encoder: Encoder | None = None) -> MatchIndex:
-        """Read an index written by `save`, without running the model."""
+        """Read an index written by `save`; the model runs only for listings whose embedded words changed with
+        the reading rules since."""
         base = Path(path)
         payload = json.loads(base.with_suffix(".json").read_text())
         if payload.get("format") != FORMAT_VERSION:
@@ -519,5 +525,8 @@ class MatchIndex:
         for item, vector in zip(payload["documents"], vectors, strict=True):
             doc = ServiceDoc.from_dict(item["doc"])
             facts = _facts_from_json(doc, item["facts"]) if same_rules else derive(doc)
+            if facts.text_hash != item["facts"]["text_hash"]:
+                # Read under newer rules, the listing now names other needs: its vector must follow.
+                vector = index.encoder().encode([facts.text])[0]
             index._put(doc, facts, vector)
         return index

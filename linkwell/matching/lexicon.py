@@ -396,6 +396,77 @@ def interests_in(text: str) -> list[str]:
     return [words for pattern, words in _INTEREST_PATTERNS if pattern.search(low)]
 
 
+# What a link worker would think of on hearing of a situation: the kinds of service, in listing words. Read on the
+# referral only, like INTERESTS: added to the search and embedded as sentences of their own.
+SITUATIONS: tuple[tuple[str, str], ...] = (
+    (
+        r"(?:recently|newly|just|only just) diagnosed|new diagnosis|diagnosis (?:last|this) (?:week|month|year)",
+        "information and advice after a new diagnosis, support group",
+    ),
+    (
+        r"refugees?|asylum|fled|resettle\w*|(?:arrived|came over|came here) from|new to (?:the )?(?:country|uk)",
+        "refugee and asylum seeker support, English conversation, welcome",
+    ),
+    (
+        r"panic\w*|anxiety attacks?|(?:bad|his|her|their) nerves|on edge|(?:learn|how) to cope|"
+        r"calm (?:down|him|her|them)",
+        "managing anxiety, relaxation, mindfulness, calm breathing, gentle yoga",
+    ),
+    (
+        r"gentle|low[- ]impact|not too (?:strenuous|energetic)|(?:bad|dodgy|stiff|sore|painful) (?:knees?|hips?|back|"
+        r"joints)|arthriti\w*|frail\w*",
+        "gentle low-impact exercise, seated yoga, chair-based exercise, tai chi, exercise in water",
+    ),
+    (
+        r"hears? voices|hearing voices|mental health team|cmht|psychiatri\w*|psychosis|bipolar|schizophren\w*|"
+        r"sectioned",
+        "mental health recovery, recovery college courses, peer support",
+    ),
+    (
+        r"caribbean|windrush|jamaica\w*|west indi\w*|barbad\w*|trinidad\w*",
+        "Caribbean community, elders, Windrush heritage",
+    ),
+    (
+        r"autis\w*|adhd|asperger'?s?|special (?:educational )?needs|\behcp\b|disabled (?:son|daughter|child)",
+        "parent carers of disabled children, family support, inclusive activities",
+    ),
+    (
+        r"under (?:his|her|their) feet|time on (?:his|her|their) hands|nothing to do|bored\w*|"
+        r"(?:lost|no) (?:sense of )?purpose|at a loose end|(?:days|weeks) (?:all )?blur",
+        "something to do: a club, a practical project, volunteering",
+    ),
+    (
+        r"moved (?:here|to the area|to town|up here|down here)|new (?:to|in) (?:the )?(?:area|town)|just moved|"
+        r"relocated",
+        "meet people locally, social clubs, groups",
+    ),
+    (
+        r"wheelchair|mobility scooter|walking (?:frame|stick)|can'?t walk far",
+        "accessible seated activities, step-free",
+    ),
+    (
+        r"sanction\w*|benefits? (?:stopped|cut|delayed)|waiting for (?:his|her|their) first payment",
+        "help to claim benefits and universal credit, food bank",
+    ),
+    (
+        r"entitled to|what help (?:is|there|he|she|they)|what support (?:is|there)",
+        "advice on what help is available: assessments, social care, benefits check",
+    ),
+    (r"evenings?|after work|nights are", "evening sessions"),
+    (r"before work|early (?:in the )?mornings?", "early morning sessions"),
+    (r"heart attack|cardiac|bypass|stents?", "cardiac rehabilitation, gentle exercise, walking"),
+)
+_SITUATION_PATTERNS = [
+    (re.compile(r"(?<![a-z0-9])(?:" + pattern + r")(?![a-z0-9])"), words) for pattern, words in SITUATIONS
+]
+
+
+def situations_in(text: str) -> list[str]:
+    """The service words a link worker would think of for the situations a referral describes."""
+    low = normalise(text)
+    return [words for pattern, words in _SITUATION_PATTERNS if pattern.search(low)]
+
+
 _HOUSEBOUND = re.compile(
     r"(?<![a-z0-9])(?:housebound|house-bound|bed-?bound|confined to (?:the |her |his |their )?(?:house|home|bed)|"
     r"can(?:'t|not) (?:get|go) out of (?:the|her|his|their) (?:house|home|flat)|unable to (?:leave|get out of) "
@@ -418,6 +489,18 @@ _ADULT = re.compile(
 def adult_in(text: str) -> bool:
     """Whether a referral plainly describes an adult (a husband or wife, widowed, retired, a grandparent)."""
     return bool(_ADULT.search(normalise(text)))
+
+
+_OWN_SEX_GROUP = re.compile(
+    r"(?<![a-z0-9])(?:(?:other|with|among|just|only|some) (?:other )?(?:blokes|men|lads|fellas|guys|chaps|women|ladies|"
+    r"girls|mums|dads)|(?:women|men|ladies|female|male)[- ]only|all[- ](?:women|men|female|male)|"
+    r"single[- ]sex|(?:men|women)'?s (?:group|groups|space|spaces|company))(?![a-z0-9])"
+)
+
+
+def own_sex_group_in(text: str) -> bool:
+    """Whether the referral says the person wants a group of their own sex ("with other blokes", "just women")."""
+    return bool(_OWN_SEX_GROUP.search(normalise(text)))
 
 
 _NUMBER = r"(?:\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen)"

@@ -52,9 +52,7 @@ def _hard_filter(query: Query, reading: Reading, index: MatchIndex) -> _Filtered
         ok &= (index.sex[:n] == 0) | (index.sex[:n] == SEX_CODES[person.sex])
     restricted = index.conditions[:n] != 0
     admitted = (index.conditions[:n] & condition_mask(person.conditions)) != 0
-    if person.is_carer:
-        admitted |= index.carers[:n]
-    else:
+    if not person.is_carer:
         ok &= ~(index.carers[:n] & ~restricted)
     ok &= ~restricted | admitted
     if not person.bereaved:
@@ -271,7 +269,8 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
         specific |= index.suicide[rows]
     made_for[specific] = 1.0
     if person.sex is not None:
-        made_for = np.maximum(made_for, np.where(index.sex[rows] == SEX_CODES[person.sex], weights.group_fit, 0.0))
+        own_sex = 1.0 if reading.own_sex_group else weights.group_fit
+        made_for = np.maximum(made_for, np.where(index.sex[rows] == SEX_CODES[person.sex], own_sex, 0.0))
     if person.age is not None:
         lo = np.where(index.min_age[rows] < 0, 0, index.min_age[rows]).astype(np.int32)
         hi = np.minimum(index.max_age[rows], 120).astype(np.int32)

@@ -38,6 +38,25 @@ def test_it_reads_who_a_listing_is_for(text: str, expected: Eligibility) -> None
     assert extract(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "min_age", "max_age"),
+    [
+        ("Day centre for older people. Day care with lunch and transport.", 50, None),
+        ("Elders' lunch club: dominoes and Caribbean food.", 50, None),
+        ("Afternoon club for older villagers: quizzes and bingo.", 50, None),
+        ("Youth football and mentoring for young people.", None, 25),
+        # A number said outright wins; "all ages" and intergenerational groups are for everyone.
+        ("Lunch for older people aged 60 and over.", 60, None),
+        ("Intergenerational gardening for older people and local schoolchildren.", None, None),
+        ("A choir for all ages, including older people.", None, None),
+        ("Support for older people's carers and their families.", None, None),
+    ],
+)
+def test_it_reads_age_groups_named_without_numbers(text: str, min_age: int | None, max_age: int | None) -> None:
+    rule = extract(text)
+    assert (rule.min_age, rule.max_age) == (min_age, max_age)
+
+
 def test_it_admits_only_people_the_listing_is_for() -> None:
     men_over_50 = Eligibility(sex="male", min_age=50)
     assert admits(men_over_50, Person(age=60, sex="male"))
@@ -47,7 +66,11 @@ def test_it_admits_only_people_the_listing_is_for() -> None:
     assert admits(men_over_50, Person())
 
     assert admits(CARERS_AND_DEMENTIA, Person(conditions=frozenset({"dementia"})))
-    assert admits(CARERS_AND_DEMENTIA, Person(is_carer=True))
+    # Its carers come too: the carer of someone with dementia, not every carer (a referral's conditions are
+    # whoever's it talks about: "looks after her husband who has Alzheimer's").
+    assert admits(CARERS_AND_DEMENTIA, Person(is_carer=True, conditions=frozenset({"dementia"})))
+    assert not admits(CARERS_AND_DEMENTIA, Person(is_carer=True))
+    assert not admits(CARERS_AND_DEMENTIA, Person(is_carer=True, conditions=frozenset({"ms"})))
     assert not admits(CARERS_AND_DEMENTIA, Person(conditions=frozenset({"copd"})))
     assert not admits(Eligibility(carers=True), Person())
     assert not admits(Eligibility(bereaved=True), Person())

@@ -5,7 +5,10 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
+
 from linkwell.matching import Location, Match, MatchIndex, OutcomeStats, Query, ServiceDoc, Session, rank
+from linkwell.matching.index import derive
 
 from .fakes import HashingEncoder
 
@@ -130,12 +133,25 @@ def test_it_rereads_saved_listings_when_the_reading_rules_have_changed(tmp_path:
     index.save(tmp_path / "index")
     saved = json.loads((tmp_path / "index.json").read_text())
     saved["reader"] = "older rules"
-    for item in saved["documents"]:
-        item["facts"]["needs"] = []  # what older rules might have read
+    for item in saved["documents"][:10]:
+        # What older rules might have read, and embedded: other needs named in the embedded words.
+        item["facts"]["needs"] = []
+        item["facts"]["text_hash"] = "older words"
     (tmp_path / "index.json").write_text(json.dumps(saved))
-    loaded = MatchIndex.load(tmp_path / "index", encoder=HashingEncoder())
+    vectors = np.load(tmp_path / "index.npz")["vectors"]
+    vectors[:10] = 0.0
+    np.savez(tmp_path / "index.npz", vectors=vectors)
+    encoder = HashingEncoder()
+    loaded = MatchIndex.load(tmp_path / "index", encoder=encoder)
+    # Only the listings whose embedded words changed were embedded again.
+    assert sum(len(texts) for texts in encoder.calls) == 10
     for query in QUERIES:
         assert _summary(rank(query, loaded, limit=20)) == _summary(rank(query, index, limit=20))
+
+
+def test_a_listing_is_embedded_with_the_needs_it_helps_with() -> None:
+    doc = ServiceDoc(id="x", name="Coffee morning", description="Tea, cake and a chat.", needs=["loneliness"])
+    assert derive(doc).text == "Coffee morning. Tea, cake and a chat. Helps with: loneliness"
 
 
 def test_a_service_survives_a_round_trip_through_json() -> None:

@@ -11,6 +11,8 @@ from linkwell.matching.lexicon import (
     interests_in,
     languages_in,
     needs_in_referral,
+    own_sex_group_in,
+    situations_in,
     suicide_loss_in,
     young_child_in,
 )
@@ -62,6 +64,38 @@ def test_it_hears_what_someone_enjoys(text: str, words: str) -> None:
 def test_interests_are_not_read_into_unrelated_words() -> None:
     assert interests_in("Letters from the bailiffs piling up on the mat.") == []
     assert "football" not in " ".join(interests_in("Bullied at school, confidence gone."))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Memory going, recently diagnosed.", "after a new diagnosis"),
+        ("Family arrived from Syria last year.", "refugee"),
+        ("Gets panic attacks on the bus. Wants to learn how to cope.", "managing anxiety"),
+        ("Arthritis in both knees, wants something gentle.", "low-impact"),
+        ("Hears voices, under the mental health team.", "recovery college"),
+        ("Looks after her autistic son of nine.", "parent carers"),
+        ("Wife says he is under her feet all day.", "something to do"),
+        ("Cares for his wife and wants to know what help he is entitled to.", "what help is available"),
+        ("Evenings are the hardest.", "evening"),
+    ],
+)
+def test_it_thinks_of_the_services_a_situation_calls_for(text: str, words: str) -> None:
+    assert any(words in found for found in situations_in(text))
+
+
+def test_situations_are_not_read_into_passing_words() -> None:
+    # Feeling anxious is a mood, not a request for an anxiety course; the needs already carry it.
+    assert situations_in("Low and anxious, would like to meet people her own age.") == []
+    assert situations_in("Lives alone, loves her garden.") == []
+
+
+def test_it_hears_when_someone_wants_a_group_of_their_own_sex() -> None:
+    assert own_sex_group_in("Wants to get moving with other blokes before work.")
+    assert own_sex_group_in("Would only go somewhere with just women.")
+    assert own_sex_group_in("Prefers a women-only session.")
+    assert not own_sex_group_in("Lost his wife in the spring and the evenings are long.")
+    assert not own_sex_group_in("Her husband has dementia.")
 
 
 def test_needs_are_read_from_everyday_words() -> None:

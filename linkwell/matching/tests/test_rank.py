@@ -222,7 +222,7 @@ CHAT = ServiceDoc(
 
 def test_what_they_enjoy_is_searched_in_a_link_workers_words() -> None:
     index = MatchIndex.build([REPAIR, CHAT], encoder=HashingEncoder())
-    said = "Retired, fed up with sitting about, his wife says he's under her feet."
+    said = "Retired, fed up with sitting about all day, his wife says."
     with_hands = Query(text=f"{said} Always good with his hands.", lat=HOME[0], lng=HOME[1])
     without = Query(text=said, lat=HOME[0], lng=HOME[1])
     # The listing never says "hands": "good with his hands" is read as making and fixing things.
