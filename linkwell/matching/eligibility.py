@@ -23,20 +23,23 @@ _WHO = r"(?:older |younger |young |local |retired |working[- ]age |isolated |lon
 _GATHERING = r"(?:group|shed|club|health|walking|walk|choir|space|circle|breakfast|cafe|café|football|sessions?)"
 _MALE = re.compile(
     r"\b(?:men|males?|gentlemen|dads|fathers)[ -]only\b"
-    r"|\bonly (?:for )?(?:men|males)\b"
+    r"|(?<!\bnot )\bonly (?:for )?(?:men|males)\b"
+    r"|(?:^|[.!?] )(?:men|gentlemen)(?: only)?(?:[.!?]|$)"
     rf"|\bfor {_WHO}(?:men|males|gentlemen|dads|fathers)\b"
     rf"|\b(?:men|gentlemen|dads|fathers)'?s? {_GATHERING}\b"
     r"|\bmen (?:aged|over)\b"
 )
 _FEMALE = re.compile(
     r"\b(?:women|females?|ladies|mums|mothers|girls)[ -]only\b"
-    r"|\bonly (?:for )?(?:women|females|ladies)\b"
+    r"|(?<!\bnot )\bonly (?:for )?(?:women|females|ladies)\b"
+    r"|(?:^|[.!?] )(?:women|ladies)(?: only)?(?:[.!?]|$)"
     rf"|\bfor {_WHO}(?:women|females|ladies|mums|mothers|girls)\b"
     rf"|\b(?:women|ladies|mums|mothers|girls)'?s? {_GATHERING}\b"
     r"|\bwomen (?:aged|over)\b"
 )
 _BOTH_SEXES = re.compile(
     r"\b(?:men and women|women and men|males and females|females and males|all genders|any gender)\b"
+    r"|\bnot (?:just|only) (?:for )?(?:men|women)\b"
 )
 
 _AGE_MIN = [
@@ -53,6 +56,10 @@ _AGE_RANGE = re.compile(
     r"\b(?:aged|ages|age|young people|children|adults|for|between)\s+(?:of\s+)?(?:between\s+)?"
     r"(\d{1,2})\s*(?:-|–|—|to|and)\s*(\d{1,3})\b"
     r"|\b(\d{1,2})\s*(?:-|–|—|to)\s*(\d{1,3})\s*(?:year olds|years old|years|yrs|y/o)\b"
+)
+_BMI = re.compile(
+    r"\bbmi (?:of |over |above |under |below |between |at least |more than )?\d+(?:\.\d+)?"
+    r"(?: ?(?:-|–|to|and) ?\d+(?:\.\d+)?)?(?: or (?:over|above|more))?"
 )
 _ADULTS = re.compile(r"\b(?:adults only|for adults|adults aged|adults \(18)\b")
 # Age groups named without numbers: "for older people", "an elders' club" (50 and over, the youngest age that UK
@@ -84,8 +91,11 @@ _FAMILY_TOO = re.compile(
 )
 _CARERS = re.compile(
     r"\b(?:for|supporting|support for|open to)\s+(?:unpaid |young |adult |family |older )*carers\b"
-    r"|\bcarers?'? (?:group|café|cafe|centre|center|support|club|only|breaks?|hub|network|drop[- ]in)\b"
-    r"|\b(?:unpaid|young|adult) carers\b"
+    r"|\bcarers?'? (?:group|café|cafe|centre|center|support|club|only|breaks?|hub|network|drop[- ]in|coffee)\b"
+    r"|\bparents of (?:disabled children|children with (?:a )?disabilit\w*|children with special)"
+    r"|\b(?:unpaid|young|adult|registered) carers\b"
+    r"|\bfor (?:the )?(?:family members|families|relatives|loved ones|friends and family|partners) of "
+    r"(?:someone|people|anyone|a person)\b"
     r"|\banyone (?:who )?(?:caring|looking after)\b"
     r"|\bwho (?:care|cares) for\b"
 )
@@ -97,6 +107,7 @@ _PARENTS = re.compile(
     r"|\b(?:mothers|mums|parents|dads) of (?:babies|a baby|under[- ]?(?:ones|twos|fives)|toddlers|young children)\b"
     r"|\b(?:postnatal|antenatal|toddler group|baby group|parent and baby|parent and toddler|stay and play)\b"
     r"|\bbuggy\b"
+    r"|\bwith (?:babies|toddlers|children|kids) under (?:one|two|three|four|five|1|2|3|4|5)s?\b"
 )
 # Languages a group may be held in for the people who speak them ("for Polish speakers", "(in Polish)").
 GROUP_LANGUAGES: tuple[str, ...] = (
@@ -156,8 +167,11 @@ class Eligibility:
         elif self.max_age is not None:
             parts.append(f"for under {self.max_age + 1}s")
         if self.conditions:
-            names = " or ".join(condition_label(c) for c in sorted(self.conditions))
-            parts.append(f"for people living with {names}" + (" and their carers" if self.carers else ""))
+            if self.conditions == {"smoking"}:
+                parts.append("for people who want to stop smoking")
+            else:
+                names = " or ".join(condition_label(c) for c in sorted(self.conditions))
+                parts.append(f"for people living with {names}" + (" and their carers" if self.carers else ""))
         elif self.carers:
             parts.append("for carers")
         if self.bereaved:
@@ -199,7 +213,8 @@ def _condition_codes(matched: str) -> frozenset[str]:
 
 def extract(text: str) -> Eligibility:
     """Read who a listing is for from its name, description and eligibility text."""
-    low = normalise(text)
+    # "A BMI over 30" is not an age limit.
+    low = _BMI.sub("bmi", normalise(text))
 
     sex: Sex | None = None
     if not _BOTH_SEXES.search(low):

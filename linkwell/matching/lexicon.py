@@ -259,6 +259,8 @@ NEEDS: tuple[Need, ...] = (
             rf"looking after (?:of )?{_POSS} (?:\w+ )?{_REL}",
             r"(?:is|as|a) (?:the )?(?:main |full[- ]time |sole )?carer (?:for|of|to)",
             r"(?:does|do|doing) (?:most|all|much|a lot) of the (?:looking after|caring)",
+            rf"{_POSS} {_REL}'?s (?:drinking|gambling|drug use|drug taking|addiction)",
+            rf"{_REL} (?:is|has been|keeps) (?:drinking|gambling|using|on drugs)",
         ),
         service_only=(r"carers?\b",),
         expansion="carers support caring respite",
@@ -593,6 +595,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     ),
     "hearing_loss": ("hearing loss", r"hearing loss|deaf\w*|hard of hearing"),
     "long_covid": ("long COVID", r"long covid"),
+    # Not an illness, but a stop smoking service is for smokers as a COPD group is for people with COPD.
+    "smoking": ("a smoking habit", r"smok(?:es|er|ers|ing)|cigarettes?|vap(?:es|ing)|tobacco|nicotine"),
 }
 
 

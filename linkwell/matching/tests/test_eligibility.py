@@ -32,6 +32,18 @@ CARERS_AND_DEMENTIA = Eligibility(conditions=frozenset({"dementia"}), carers=Tru
         ("Telephone befriending for people who feel lonely", Eligibility()),
         ("Tea dance 10:00-12:00, £2", Eligibility()),
         ("Free debt advice for everyone in Wellbrook", Eligibility()),
+        # A sentence of one word says who it is for; "not only men" says it is for everyone.
+        ("Oakmere WI. Talks, crafts and cake. Women.", Eligibility(sex="female")),
+        ("Shed Saturday: bike repair café. Open to everyone, not only men.", Eligibility()),
+        # A BMI over 30 is not an age.
+        ("Healthy weight programme. Adults with a BMI over 30 (27.5 for some ethnic groups).", Eligibility()),
+        # Carers, family of someone with an addiction, parent carers: only they may come.
+        ("Pamper sessions. Registered carers.", Eligibility(carers=True)),
+        ("Support for family members of someone with an alcohol or drug problem.", Eligibility(carers=True)),
+        ("Parent carers' coffee morning. Parents of disabled children.", Eligibility(carers=True)),
+        ("Dads' walk for dads with children under five.", Eligibility(sex="male", parents=True)),
+        # A stop smoking service is for smokers.
+        ("Stop smoking service. Adults who want to stop smoking.", Eligibility(conditions=frozenset({"smoking"}))),
     ],
 )
 def test_it_reads_who_a_listing_is_for(text: str, expected: Eligibility) -> None:

@@ -99,6 +99,8 @@ def test_it_hears_when_someone_wants_a_group_of_their_own_sex() -> None:
 
 
 def test_needs_are_read_from_everyday_words() -> None:
+    assert "caring" in needs_in_referral("At her wits' end with her son's drinking.")
+    assert "caring" in needs_in_referral("Her husband has been gambling again.")
     assert "loneliness" in needs_in_referral("He doesn't know a soul round here.")
     assert "debt" in needs_in_referral("Letters from the bailiffs piling up.")
     assert "substance_use" in needs_in_referral("Has been betting on his phone for a year.")
