@@ -42,6 +42,11 @@ CARERS_AND_DEMENTIA = Eligibility(conditions=frozenset({"dementia"}), carers=Tru
         ("Support for family members of someone with an alcohol or drug problem.", Eligibility(carers=True)),
         ("Parent carers' coffee morning. Parents of disabled children.", Eligibility(carers=True)),
         ("Dads' walk for dads with children under five.", Eligibility(sex="male", parents=True)),
+        # A who-for sentence starting "Adults" is for adults, unless children come too.
+        ("Budgeting and money skills. Adults on a low income.", Eligibility(min_age=18)),
+        ("Wellbeing text line. Adults.", Eligibility(min_age=18)),
+        ("Pottery. Adults and children welcome.", Eligibility()),
+        ("Get online. Adults of any age.", Eligibility()),
         # A stop smoking service is for smokers.
         ("Stop smoking service. Adults who want to stop smoking.", Eligibility(conditions=frozenset({"smoking"}))),
     ],
