@@ -64,7 +64,8 @@ _BMI = re.compile(
 _ADULTS = re.compile(
     r"\b(?:adults only|for adults|adults aged|adults \(18)\b"
     # A who-for sentence that starts "Adults" ("Adults.", "Adults on a low income.") unless children come too.
-    r"|(?:^|[.!?;] )adults\b(?! (?:and|or|&) (?:children|young people|kids|teenagers|families))(?! of (?:all|any) ages?)"
+    r"|(?:^|[.!?;] )adults\b(?! (?:and|or|&) (?:children|young people|kids|teenagers|families))"
+    r"(?! of (?:all|any) ages?)"
 )
 # Age groups named without numbers: "for older people", "an elders' club" (50 and over, the youngest age that UK
 # "older people's" services commonly start at); "young people" without an age range (up to 25).

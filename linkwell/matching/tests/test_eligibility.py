@@ -36,7 +36,7 @@ CARERS_AND_DEMENTIA = Eligibility(conditions=frozenset({"dementia"}), carers=Tru
         ("Oakmere WI. Talks, crafts and cake. Women.", Eligibility(sex="female")),
         ("Shed Saturday: bike repair café. Open to everyone, not only men.", Eligibility()),
         # A BMI over 30 is not an age.
-        ("Healthy weight programme. Adults with a BMI over 30 (27.5 for some ethnic groups).", Eligibility()),
+        ("Healthy weight programme. Adults with a BMI over 30 (27.5 for some ethnic groups).", Eligibility(min_age=18)),
         # Carers, family of someone with an addiction, parent carers: only they may come.
         ("Pamper sessions. Registered carers.", Eligibility(carers=True)),
         ("Support for family members of someone with an alcohol or drug problem.", Eligibility(carers=True)),
@@ -48,7 +48,10 @@ CARERS_AND_DEMENTIA = Eligibility(conditions=frozenset({"dementia"}), carers=Tru
         ("Pottery. Adults and children welcome.", Eligibility()),
         ("Get online. Adults of any age.", Eligibility()),
         # A stop smoking service is for smokers.
-        ("Stop smoking service. Adults who want to stop smoking.", Eligibility(conditions=frozenset({"smoking"}))),
+        (
+            "Stop smoking service. Adults who want to stop smoking.",
+            Eligibility(min_age=18, conditions=frozenset({"smoking"})),
+        ),
     ],
 )
 def test_it_reads_who_a_listing_is_for(text: str, expected: Eligibility) -> None:
