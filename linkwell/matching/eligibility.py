@@ -65,7 +65,7 @@ _ADULTS = re.compile(
     r"\b(?:adults only|for adults|adults aged|adults \(18)\b"
     # A who-for sentence that starts "Adults" ("Adults.", "Adults on a low income.") unless children come too.
     r"|(?:^|[.!?;] )adults\b(?! (?:and|or|&) (?:children|young people|kids|teenagers|families))"
-    r"(?! of (?:all|any) ages?)"
+    r"(?! of (?:all|any) ages?)(?![^.!?;]* and their (?:carers|famil))"
 )
 # Age groups named without numbers: "for older people", "an elders' club" (50 and over, the youngest age that UK
 # "older people's" services commonly start at); "young people" without an age range (up to 25).
@@ -216,8 +216,10 @@ def _condition_codes(matched: str) -> frozenset[str]:
     return frozenset(code for code, (_, pattern) in CONDITIONS.items() if re.fullmatch(pattern, low))
 
 
-def extract(text: str) -> Eligibility:
-    """Read who a listing is for from its name, description and eligibility text."""
+def extract(text: str, *, ages_given: bool = False) -> Eligibility:
+    """Read who a listing is for from its name, description and eligibility text. Ages said in numbers are always
+    read; ages implied by words ("Adults.", "for older people") only when the directory gives none
+    (`ages_given`): a provider who wrote "Adults" but set 16 as the minimum meant 16."""
     # "A BMI over 30" is not an age limit.
     low = _BMI.sub("bmi", normalise(text))
 
@@ -239,10 +241,10 @@ def extract(text: str) -> Eligibility:
         mins.extend(int(m.group(1)) for m in pattern.finditer(low) if 0 < int(m.group(1)) < 120)
     for pattern in _AGE_MAX:
         maxs.extend(int(m.group(1)) - 1 for m in pattern.finditer(low) if 1 < int(m.group(1)) <= 120)
-    if not mins and _ADULTS.search(low):
-        mins.append(18)
-    if not (mins or maxs or _ALL_AGES.search(low)):
-        if _OLDER.search(low):
+    if not (mins or maxs or ages_given or _ALL_AGES.search(low)):
+        if _ADULTS.search(low):
+            mins.append(ADULT_AGE)
+        elif _OLDER.search(low):
             mins.append(OLDER_AGE)
         elif _YOUNG_PEOPLE.search(low):
             maxs.append(YOUNG_PEOPLE_MAX_AGE)

@@ -127,7 +127,12 @@ def derive(doc: ServiceDoc) -> Derived:
     """Eligibility, needs and terms read from a document's words."""
     text = service_text(doc)
     rule = elig.combine(
-        elig.extract(" ".join([doc.name, doc.description, doc.eligibility_description])), doc.min_age, doc.max_age
+        elig.extract(
+            " ".join([doc.name, doc.description, doc.eligibility_description]),
+            ages_given=doc.min_age is not None or doc.max_age is not None,
+        ),
+        doc.min_age,
+        doc.max_age,
     )
     needs = frozenset(doc.needs) | needs_in_listing(text)
     embedded = embedding_text(text, needs)

@@ -77,6 +77,17 @@ def test_it_reads_age_groups_named_without_numbers(text: str, min_age: int | Non
     assert (rule.min_age, rule.max_age) == (min_age, max_age)
 
 
+def test_ages_the_directory_gives_win_over_ages_implied_by_words() -> None:
+    # "Adults" with 16 set as the minimum in the directory meant 16; a number in the words is still read.
+    text = "Talking therapies. Adults registered with a Wellbrook GP."
+    assert extract(text).min_age == 18
+    assert extract(text, ages_given=True).min_age is None
+    assert combine(extract(text, ages_given=True), 16, None).min_age == 16
+    assert extract("Walking football for over 50s.", ages_given=True).min_age == 50
+    # The adults here are the ones who need care; their carers may be any age.
+    assert extract("Adults who need care and support, and their carers.").min_age is None
+
+
 def test_it_admits_only_people_the_listing_is_for() -> None:
     men_over_50 = Eligibility(sex="male", min_age=50)
     assert admits(men_over_50, Person(age=60, sex="male"))
