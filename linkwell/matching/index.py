@@ -27,7 +27,7 @@ import numpy.typing as npt
 from . import eligibility as elig
 from .bm25 import BM25
 from .embeddings import DIMENSIONS, Encoder, default_encoder
-from .lexicon import CONDITIONS, need_label, needs_in_listing
+from .lexicon import CONDITIONS, conditions_in, need_label, needs_in_listing
 from .text import terms
 from .types import ServiceDoc, minutes
 
@@ -115,6 +115,9 @@ class Derived:
     # query side embeds "… Needs: loneliness, low mood"), so both sides name needs in the same words.
     text: str
     text_hash: str
+    # Conditions the listing's words name, restricted to them or not ("Dementia advice clinic"): a service about
+    # one condition does not meet the long-term-condition need of someone living with another.
+    mentions: frozenset[str] = frozenset()
 
 
 def embedding_text(text: str, needs: frozenset[str]) -> str:
@@ -136,7 +139,7 @@ def derive(doc: ServiceDoc) -> Derived:
     )
     needs = frozenset(doc.needs) | needs_in_listing(text)
     embedded = embedding_text(text, needs)
-    return Derived(rule, needs, Counter(terms(text)), embedded, text_hash(embedded))
+    return Derived(rule, needs, Counter(terms(text)), embedded, text_hash(embedded), conditions_in(text))
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +155,7 @@ def _facts_to_json(facts: Derived) -> dict[str, Any]:
     rule = facts.eligibility
     return {
         "text_hash": facts.text_hash,
+        "mentions": sorted(facts.mentions),
         "terms": dict(facts.terms),
         "needs": sorted(facts.needs),
         "eligibility": {
@@ -169,7 +173,14 @@ def _facts_from_json(doc: ServiceDoc, data: dict[str, Any]) -> Derived:
     }
     needs = frozenset(data["needs"])
     embedded = embedding_text(service_text(doc), needs)
-    return Derived(elig.Eligibility(**rule), needs, Counter(data["terms"]), embedded, text_hash(embedded))
+    return Derived(
+        elig.Eligibility(**rule),
+        needs,
+        Counter(data["terms"]),
+        embedded,
+        text_hash(embedded),
+        frozenset(data["mentions"]),
+    )
 
 
 class _Inverted:
@@ -296,6 +307,7 @@ class MatchIndex:
         self.min_age = np.zeros(0, dtype=np.int16)
         self.max_age = np.zeros(0, dtype=np.int16)
         self.conditions = np.zeros(0, dtype=np.int64)
+        self.mentions = np.zeros(0, dtype=np.int64)
         self.carers = np.zeros(0, dtype=bool)
         self.bereaved = np.zeros(0, dtype=bool)
         self.parents = np.zeros(0, dtype=bool)
@@ -467,6 +479,7 @@ class MatchIndex:
         self.min_age[row] = NO_MIN_AGE if rule.min_age is None else rule.min_age
         self.max_age[row] = NO_MAX_AGE if rule.max_age is None else rule.max_age
         self.conditions[row] = condition_mask(rule.conditions)
+        self.mentions[row] = condition_mask(facts.mentions)
         self.carers[row] = rule.carers
         self.bereaved[row] = rule.bereaved
         self.parents[row] = rule.parents

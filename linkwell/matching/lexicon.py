@@ -306,6 +306,8 @@ NEEDS: tuple[Need, ...] = (
             r"(?:improve|learn|practise|practice|better) (?:his|her|their|my|your)? ?english",
             r"(?:little|not much|poor|limited|basic) english",
             r"english (?:isn'?t|is not|not) (?:great|good|very good|fluent)",
+            r"english is (?:basic|poor|limited|weak|not great)",
+            r"(?:speaks?|has) (?:little|no|hardly any|very little) english",
         ),
         expansion="learning courses classes skills",
     ),

@@ -247,7 +247,12 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
         total = 0.0
         for need in sorted(reading.needs):
             share = 1.0 if need in stated else weights.inferred_need
-            overlap[index.needs.rows(need)] += share
+            hit = index.needs.rows(need)
+            if need == "long_term_condition" and reading.person.conditions:
+                # A service about dementia does not meet the needs of someone living with COPD.
+                named = index.mentions[hit]
+                hit = hit[(named == 0) | ((named & condition_mask(reading.person.conditions)) != 0)]
+            overlap[hit] += share
             total += share
         components["needs"] = overlap[rows] / total if total else overlap[rows]
     else:

@@ -248,3 +248,29 @@ def test_inferred_needs_count_less_than_ticked_ones(index: MatchIndex) -> None:
     # Weights say how much a need read from the words counts: none at all leaves only the ticked ones.
     none_inferred = Weights(inferred_need=0.0)
     assert next(m for m in rank(words_only, index, none_inferred) if m.service.id == "debt").components["needs"] == 0.0
+
+
+def test_a_service_about_another_condition_does_not_meet_a_long_term_condition_need() -> None:
+    memory = ServiceDoc(
+        id="memory",
+        name="Dementia advice clinic",
+        description="Advice after a dementia diagnosis: what to expect and what help there is.",
+        needs=["long_term_condition"],
+        locations=_at(0.5),
+    )
+    living_well = ServiceDoc(
+        id="living-well",
+        name="Living well course",
+        description="Six weeks on managing any long-term condition day to day.",
+        needs=["long_term_condition"],
+        locations=_at(0.5),
+    )
+    index = MatchIndex.build([memory, living_well], encoder=HashingEncoder())
+    query = Query(
+        text="COPD, puffed out on the stairs.", needs=frozenset({"long_term_condition"}), lat=HOME[0], lng=HOME[1]
+    )
+    needs = {m.service.id: m.components["needs"] for m in rank(query, index)}
+    assert needs == {"living-well": 1.0, "memory": 0.0}
+    # Someone living with dementia is met by both.
+    dementia = dataclasses.replace(query, text="Recently diagnosed with dementia.")
+    assert {m.components["needs"] for m in rank(dementia, index)} == {1.0}
