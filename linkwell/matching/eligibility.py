@@ -91,8 +91,13 @@ _CONDITION_RESTRICTIVE = re.compile(
     r"(?:support group|café|cafe|group|club|choir|peer support|patients|survivors|"
     r"programme|rehab\w*|service|class|classes|exercise class)\b"
 )
+# For the carers of someone with a condition, not for the person with it: "Carers of people with Parkinson's".
+_CARERS_OF = re.compile(
+    r"\b(?:carers?|family carers|families|partners|relatives|family members) of (?:people|someone|a person|anyone|"
+    r"those|a loved one|loved ones) (?:living with|with|who (?:have|has)|affected by|diagnosed with)\b"
+)
 _FAMILY_TOO = re.compile(
-    r"\b(?:and|or) (?:their |his |her )?(?:carers?|families|family|loved ones|partners)\b|\baffected by\b"
+    r"\b(?:and|or|with) (?:their |his |her |a )?(?:carers?|families|family|loved ones|partners)\b|\baffected by\b"
 )
 _CARERS = re.compile(
     r"\b(?:for|supporting|support for|open to)\s+(?:unpaid |young |adult |family |older )*carers\b"
@@ -148,6 +153,8 @@ class Eligibility:
     # `conditions` is empty and `carers` is set, the listing is for carers only.
     conditions: frozenset[str] = frozenset()
     carers: bool = False
+    # With `conditions`: only their carers come (a Parkinson's carers' coffee), not the people who have them.
+    carers_only: bool = False
     bereaved: bool = False
     # For parents (or parents-to-be) of babies and young children: buggy walks, postnatal groups, toddler groups.
     parents: bool = False
@@ -174,6 +181,9 @@ class Eligibility:
         if self.conditions:
             if self.conditions == {"smoking"}:
                 parts.append("for people who want to stop smoking")
+            elif self.carers_only:
+                names = " or ".join(condition_label(c) for c in sorted(self.conditions))
+                parts.append(f"for carers of people living with {names}")
             else:
                 names = " or ".join(condition_label(c) for c in sorted(self.conditions))
                 parts.append(f"for people living with {names}" + (" and their carers" if self.carers else ""))
@@ -259,7 +269,8 @@ def extract(text: str, *, ages_given: bool = False) -> Eligibility:
         conditions |= _condition_codes(found.group("c1") or found.group("c2"))
 
     carers_mentioned = bool(_CARERS.search(low))
-    carers = carers_mentioned or (bool(conditions) and bool(_FAMILY_TOO.search(low)))
+    carers_only = bool(conditions) and bool(_CARERS_OF.search(low)) and not _FAMILY_TOO.search(low)
+    carers = carers_mentioned or carers_only or (bool(conditions) and bool(_FAMILY_TOO.search(low)))
     bereaved = bool(_BEREAVED.search(low))
     return Eligibility(
         sex=sex,
@@ -267,6 +278,7 @@ def extract(text: str, *, ages_given: bool = False) -> Eligibility:
         max_age=max_age,
         conditions=frozenset(conditions),
         carers=carers,
+        carers_only=carers_only,
         bereaved=bereaved,
         parents=bool(_PARENTS.search(low)),
         languages=_languages_only(low),
@@ -310,6 +322,8 @@ def admits(rule: Eligibility, person: Person) -> bool:
     if rule.conditions:
         # A Parkinson's carers' coffee is for carers of someone with Parkinson's, not for every carer.
         if not rule.conditions & person.conditions:
+            return False
+        if rule.carers_only and not person.is_carer:
             return False
     elif rule.carers and not person.is_carer:
         return False

@@ -81,7 +81,7 @@ def interpret(query: Query) -> Reading:
     )
     expansion = " ".join(NEED_EXPANSIONS.get(n, n.replace("_", " ")) for n in sorted(needs))
     interests = interests_in(query.text)
-    situations = situations_in(query.text)
+    situations = situations_in(query.text, carer=person.is_carer)
     ideas = " ".join(interests + situations)
     query_terms = tuple(dict.fromkeys(terms(query.text) + terms(expansion) + terms(ideas)))
     labels = ", ".join(need_label(n) for n in sorted(needs))

@@ -309,6 +309,7 @@ class MatchIndex:
         self.conditions = np.zeros(0, dtype=np.int64)
         self.mentions = np.zeros(0, dtype=np.int64)
         self.carers = np.zeros(0, dtype=bool)
+        self.carers_only = np.zeros(0, dtype=bool)
         self.bereaved = np.zeros(0, dtype=bool)
         self.parents = np.zeros(0, dtype=bool)
         self.only_languages = np.zeros(0, dtype=np.int64)  # bitmask over eligibility.GROUP_LANGUAGES
@@ -481,6 +482,7 @@ class MatchIndex:
         self.conditions[row] = condition_mask(rule.conditions)
         self.mentions[row] = condition_mask(facts.mentions)
         self.carers[row] = rule.carers
+        self.carers_only[row] = rule.carers_only
         self.bereaved[row] = rule.bereaved
         self.parents[row] = rule.parents
         self.only_languages[row] = language_mask(rule.languages)

@@ -68,6 +68,8 @@ NEEDS: tuple[Need, ...] = (
             r"nobody (?:visits|calls|comes)",
             r"cut off",
             r"keeps? (?:himself|herself|themselves) to (?:himself|herself|themselves)",
+            r"(?:sits?|sat|sitting) in (?:the|his|her|their) chair",
+            r"(?:telly|tv|television) on all day",
         ),
         service_only=(r"company", r"chat", r"social group", r"get together"),
         expansion="befriending company friendship social group coffee morning meet people lonely isolated",
@@ -161,6 +163,8 @@ NEEDS: tuple[Need, ...] = (
             r"losing (?:his|her|their) home",
             r"(?:cover|pay|behind (?:on|with)) (?:the )?rent",
             r"(?:given|served) (?:him |her |them )?notice",
+            r"(?:has|have|needs?) to (?:move out|leave (?:the|his|her|their) (?:flat|house|home|accommodation))",
+            r"somewhere to live",
         ),
         expansion="housing advice tenancy homelessness landlord",
     ),
@@ -174,6 +178,8 @@ NEEDS: tuple[Need, ...] = (
             r"back (?:in)?to work",
             r"lost (?:his|her|their) job",
             r"find work",
+            r"keen to (?:work|get a job|find a job)",
+            r"(?:wants?|would like|hoping) to (?:work|get a job|find a job|get back to work)",
         ),
         service_only=(r"into work", r"work skills"),
         expansion="employment jobs work skills cv interview careers",
@@ -198,7 +204,7 @@ NEEDS: tuple[Need, ...] = (
         ),
         query_only=(
             r"inactiv\w*",
-            r"sits? (?:at home|indoors|in (?:his|her|their) chair)",
+            r"sits? (?:at home|indoors|in (?:the|his|her|their) chair)",
             r"sedentary",
             r"doesn'?t move much",
             r"unfit",
@@ -409,12 +415,12 @@ SITUATIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"refugees?|asylum|fled|resettle\w*|(?:arrived|came over|came here) from|new to (?:the )?(?:country|uk)",
-        "refugee and asylum seeker support, English conversation, welcome",
+        "refugee and asylum seeker support, English conversation, welcome, help to claim benefits and find housing",
     ),
     (
         r"panic\w*|anxiety attacks?|(?:bad|his|her|their) nerves|on edge|(?:learn|how) to cope|"
         r"calm (?:down|him|her|them)",
-        "managing anxiety, relaxation, mindfulness, calm breathing, gentle yoga",
+        "managing anxiety, relaxation, mindfulness, calm breathing",
     ),
     (
         r"gentle|low[- ]impact|not too (?:strenuous|energetic)|(?:bad|dodgy|stiff|sore|painful) (?:knees?|hips?|back|"
@@ -460,15 +466,27 @@ SITUATIONS: tuple[tuple[str, str], ...] = (
     (r"before work|early (?:in the )?mornings?", "early morning sessions"),
     (r"heart attack|cardiac|bypass|stents?", "cardiac rehabilitation, gentle exercise, walking"),
 )
+# Read only when the referral is about a carer: a worn-out carer needs a break, anyone else something else.
+CARER_SITUATIONS: tuple[tuple[str, str], ...] = (
+    (
+        r"worn out|exhausted|shattered|running on empty|at the end of (?:his|her|their) tether|"
+        r"never gets? a (?:break|minute)|can'?t leave (?:him|her|them)",
+        "a break from caring: carer's assessment, respite, support for carers",
+    ),
+)
 _SITUATION_PATTERNS = [
     (re.compile(r"(?<![a-z0-9])(?:" + pattern + r")(?![a-z0-9])"), words) for pattern, words in SITUATIONS
 ]
+_CARER_SITUATION_PATTERNS = [
+    (re.compile(r"(?<![a-z0-9])(?:" + pattern + r")(?![a-z0-9])"), words) for pattern, words in CARER_SITUATIONS
+]
 
 
-def situations_in(text: str) -> list[str]:
+def situations_in(text: str, *, carer: bool = False) -> list[str]:
     """The service words a link worker would think of for the situations a referral describes."""
     low = normalise(text)
-    return [words for pattern, words in _SITUATION_PATTERNS if pattern.search(low)]
+    patterns = _SITUATION_PATTERNS + (_CARER_SITUATION_PATTERNS if carer else [])
+    return [words for pattern, words in patterns if pattern.search(low)]
 
 
 _HOUSEBOUND = re.compile(

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import reasons
-from .eligibility import ADULT_AGE
+from .eligibility import ADULT_AGE, YOUNG_PEOPLE_MAX_AGE
 from .filters import EARTH_RADIUS_KM, Reading, haversine_km, interpret
 from .index import NO_MAX_AGE, NO_MIN_AGE, SEX_CODES, MatchIndex, condition_mask, language_mask
 from .types import Match, OutcomeStats, Query, ServiceDoc, Weights, minutes
@@ -53,7 +53,7 @@ def _hard_filter(query: Query, reading: Reading, index: MatchIndex) -> _Filtered
     restricted = index.conditions[:n] != 0
     admitted = (index.conditions[:n] & condition_mask(person.conditions)) != 0
     if not person.is_carer:
-        ok &= ~(index.carers[:n] & ~restricted)
+        ok &= ~(index.carers[:n] & ~restricted) & ~index.carers_only[:n]
     ok &= ~restricted | admitted
     if not person.bereaved:
         ok &= ~index.bereaved[:n]
@@ -280,7 +280,12 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
         lo = np.where(index.min_age[rows] < 0, 0, index.min_age[rows]).astype(np.int32)
         hi = np.minimum(index.max_age[rows], 120).astype(np.int32)
         limited = (index.min_age[rows] != NO_MIN_AGE) | (index.max_age[rows] != NO_MAX_AGE)
-        made_for = np.maximum(made_for, np.where(limited & (hi - lo <= 60), weights.group_fit, 0.0))
+        fit = np.where(limited & (hi - lo <= 60), weights.group_fit, 0.0)
+        if person.age <= YOUNG_PEOPLE_MAX_AGE:
+            # For a teenager or young adult, a group made for young people is what a link worker reaches for
+            # first: as much "made for them" as a carers' group is for a carer.
+            fit = np.where(limited & (hi <= YOUNG_PEOPLE_MAX_AGE + 5), 1.0, fit)
+        made_for = np.maximum(made_for, fit)
     components["eligibility"] = made_for
 
     if query.lat is not None:

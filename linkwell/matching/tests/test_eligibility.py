@@ -47,6 +47,15 @@ CARERS_AND_DEMENTIA = Eligibility(conditions=frozenset({"dementia"}), carers=Tru
         ("Wellbeing text line. Adults.", Eligibility(min_age=18)),
         ("Pottery. Adults and children welcome.", Eligibility()),
         ("Get online. Adults of any age.", Eligibility()),
+        # Carers of someone with a condition, not the people with it; "with their carers" lets carers come too.
+        (
+            "Parkinson's carers' coffee. Carers of people with Parkinson's.",
+            Eligibility(conditions=frozenset({"parkinsons"}), carers=True, carers_only=True),
+        ),
+        (
+            "Memory café. People with a dementia diagnosis, with their carers.",
+            Eligibility(conditions=frozenset({"dementia"}), carers=True),
+        ),
         # A stop smoking service is for smokers.
         (
             "Stop smoking service. Adults who want to stop smoking.",
@@ -102,6 +111,10 @@ def test_it_admits_only_people_the_listing_is_for() -> None:
     assert admits(CARERS_AND_DEMENTIA, Person(is_carer=True, conditions=frozenset({"dementia"})))
     assert not admits(CARERS_AND_DEMENTIA, Person(is_carer=True))
     assert not admits(CARERS_AND_DEMENTIA, Person(is_carer=True, conditions=frozenset({"ms"})))
+    carers_only = Eligibility(conditions=frozenset({"parkinsons"}), carers=True, carers_only=True)
+    assert admits(carers_only, Person(is_carer=True, conditions=frozenset({"parkinsons"})))
+    assert not admits(carers_only, Person(conditions=frozenset({"parkinsons"})))
+    assert carers_only.describe() == ["for carers of people living with Parkinson's"]
     assert not admits(CARERS_AND_DEMENTIA, Person(conditions=frozenset({"copd"})))
     assert not admits(Eligibility(carers=True), Person())
     assert not admits(Eligibility(bereaved=True), Person())

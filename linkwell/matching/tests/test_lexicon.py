@@ -84,6 +84,12 @@ def test_it_thinks_of_the_services_a_situation_calls_for(text: str, words: str) 
     assert any(words in found for found in situations_in(text))
 
 
+def test_a_worn_out_carer_is_heard_as_needing_a_break_and_no_one_else_is() -> None:
+    text = "Looks after her husband with Alzheimer's, worn out, can't leave him on his own."
+    assert any("a break from caring" in words for words in situations_in(text, carer=True))
+    assert not any("caring" in words for words in situations_in("Worn out after night shifts at the warehouse."))
+
+
 def test_situations_are_not_read_into_passing_words() -> None:
     # Feeling anxious is a mood, not a request for an anxiety course; the needs already carry it.
     assert situations_in("Low and anxious, would like to meet people her own age.") == []
@@ -101,6 +107,10 @@ def test_it_hears_when_someone_wants_a_group_of_their_own_sex() -> None:
 def test_needs_are_read_from_everyday_words() -> None:
     assert "caring" in needs_in_referral("At her wits' end with her son's drinking.")
     assert "caring" in needs_in_referral("Her husband has been gambling again.")
+    assert "employment" in needs_in_referral("Some English, keen to work.")
+    assert "housing" in needs_in_referral("Has to move out of the hotel soon.")
+    assert "loneliness" in needs_in_referral("Sits in the chair with the telly on all day.")
+    assert "learning" in needs_in_referral("Her English is basic.")
     assert "loneliness" in needs_in_referral("He doesn't know a soul round here.")
     assert "debt" in needs_in_referral("Letters from the bailiffs piling up.")
     assert "substance_use" in needs_in_referral("Has been betting on his phone for a year.")

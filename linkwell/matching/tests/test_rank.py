@@ -274,3 +274,27 @@ def test_a_service_about_another_condition_does_not_meet_a_long_term_condition_n
     # Someone living with dementia is met by both.
     dementia = dataclasses.replace(query, text="Recently diagnosed with dementia.")
     assert {m.components["needs"] for m in rank(dementia, index)} == {1.0}
+
+
+def test_for_a_teenager_a_group_made_for_young_people_counts_as_made_for_them() -> None:
+    youth = ServiceDoc(
+        id="youth",
+        name="Young people's wellbeing group",
+        description="A group for anyone feeling low or anxious.",
+        min_age=13,
+        max_age=25,
+        locations=_at(0.5),
+    )
+    older = ServiceDoc(
+        id="older",
+        name="Over 50s wellbeing group",
+        description="A group for anyone feeling low or anxious.",
+        min_age=50,
+        locations=_at(0.5),
+    )
+    index = MatchIndex.build([youth, older], encoder=HashingEncoder())
+    teen = Query(text="Feeling low and anxious.", age=16, lat=HOME[0], lng=HOME[1])
+    assert [(m.service.id, m.components["eligibility"]) for m in rank(teen, index)] == [("youth", 1.0)]
+    adult = dataclasses.replace(teen, age=60)
+    # For a 60-year-old an open-ended "over 50s" group is no particular fit: only a narrow age band counts a little.
+    assert [(m.service.id, m.components["eligibility"]) for m in rank(adult, index)] == [("older", 0.0)]
