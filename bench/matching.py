@@ -10,9 +10,13 @@ of bench/matching_cases.json three ways, all behind the same hard filters (age, 
   same MiniLM model, nothing tuned (its own vectors: Linkwell's also name the needs a listing helps with).
 
 Prints the mean of each metric with a bootstrap 95% interval over cases, and Linkwell's margin over each
-baseline (paired bootstrap), for each set of cases: the development set (bench/matching_cases.json, seen while
-the ranker was built, with its labels completed by pooling) and the held-out set (bench/matching_heldout.json,
-written afterwards by someone who had not seen the ranker or its results, and not used to tune anything).
+baseline (paired bootstrap), for each set of cases, then for all of them together:
+
+- bench/matching_cases.json: the development set, seen while the ranker was built (labels completed by pooling);
+- bench/matching_heldout.json: written blind to the ranker, held out for one revision, then (in the second
+  revision of ADR 11) used for development too — no longer held out;
+- bench/matching_heldout2.json: written blind afterwards (by an assessor who saw only the directory), labels
+  completed by pooling with a second blind assessor, run once with the ranker frozen; the honest figure.
 
     .venv/bin/python bench/matching.py [--cases FILE ...] [--details]
 """
@@ -178,7 +182,11 @@ def main() -> None:
     parser.add_argument(
         "--cases",
         nargs="+",
-        default=[str(ROOT / "bench" / "matching_cases.json"), str(ROOT / "bench" / "matching_heldout.json")],
+        default=[
+            str(ROOT / "bench" / "matching_cases.json"),
+            str(ROOT / "bench" / "matching_heldout.json"),
+            str(ROOT / "bench" / "matching_heldout2.json"),
+        ],
     )
     parser.add_argument("--details", action="store_true", help="Print each case's top five")
     args = parser.parse_args()
@@ -200,6 +208,9 @@ def main() -> None:
             if any(case.get("pooled") for case in cases):
                 print(f"\n--- {name}, counting every pooled judgement (sensitivity) ---")
                 evaluate(cases, index, centres, details=False, with_pooled=True)
+        if len(sets) > 1:
+            print(f"\n=== all {len(sets)} sets together ===")
+            evaluate([case for _, cases in sets for case in cases], index, centres, details=False)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         for leftover in TEMP_SQLITE.parent.glob("*"):
