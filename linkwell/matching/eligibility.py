@@ -208,6 +208,9 @@ class Person:
     sex: Sex | None = None
     conditions: frozenset[str] = frozenset()
     is_carer: bool = False
+    # A carer's referral names the cared-for person's conditions too ("looks after his mum, heart failure"):
+    # those open carers' groups for the condition, not groups for people who have it.
+    cared_for_conditions: frozenset[str] = frozenset()
     bereaved: bool = False
     # Cannot leave home: only home visits, phone and online services can reach them.
     housebound: bool = False
@@ -307,6 +310,18 @@ def combine(extracted: Eligibility, min_age: int | None, max_age: int | None) ->
 ADULT_AGE = 18
 
 
+def condition_admits(rule: Eligibility, person: Person) -> bool:
+    """A group for people with a condition takes them; if its carers come too, carers of someone with it (a
+    Parkinson's carers' coffee is not for every carer); if it is for carers only, only those carers."""
+    own = bool(rule.conditions & person.conditions)
+    carer_of = person.is_carer and bool(rule.conditions & (person.conditions | person.cared_for_conditions))
+    if rule.carers_only:
+        return carer_of
+    if rule.carers:
+        return own or carer_of
+    return own
+
+
 def admits(rule: Eligibility, person: Person) -> bool:
     """Whether the person may use the listing: an unknown age or sex does not exclude; a condition, caring or
     bereavement restriction needs that fact about the person."""
@@ -320,12 +335,9 @@ def admits(rule: Eligibility, person: Person) -> bool:
     elif person.adult and rule.max_age is not None and rule.max_age < ADULT_AGE:
         return False
     if rule.conditions:
-        # A Parkinson's carers' coffee is for carers of someone with Parkinson's, not for every carer.
-        if not rule.conditions & person.conditions:
+        if not condition_admits(rule, person):
             return False
-        if rule.carers_only and not person.is_carer:
-            return False
-    elif rule.carers and not person.is_carer:
+    elif rule.carers and not person.is_carer:  # a carers' group
         return False
     if rule.parents and not person.young_child:
         return False
@@ -342,7 +354,7 @@ def targets(rule: Eligibility, person: Person) -> bool:
         return False
     return bool(
         (rule.sex is not None and person.sex == rule.sex)
-        or (rule.conditions & person.conditions)
+        or bool(rule.conditions and condition_admits(rule, person))
         or (rule.carers and person.is_carer)
         or (rule.bereaved and person.bereaved)
         or (rule.parents and person.young_child)

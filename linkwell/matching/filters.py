@@ -19,6 +19,7 @@ from .index import derive, normalise_language
 from .lexicon import (
     NEED_EXPANSIONS,
     adult_in,
+    cared_for_conditions_in,
     conditions_in,
     housebound_in,
     interests_in,
@@ -66,12 +67,17 @@ class Reading:
 def interpret(query: Query) -> Reading:
     """The query as a link worker would read it: needs and conditions from the referral's words too."""
     needs = frozenset(query.needs) | needs_in_referral(query.text)
-    conditions = frozenset(query.conditions) | conditions_in(query.text)
+    is_carer = query.is_carer or "caring" in needs
+    mentioned = conditions_in(query.text)
+    # In a carer's referral, a condition named only in sentences about the person they look after is theirs.
+    cared_for = cared_for_conditions_in(query.text) - frozenset(query.conditions) if is_carer else frozenset()
+    conditions = frozenset(query.conditions) | (mentioned - cared_for)
     person = elig.Person(
         age=query.age,
         sex=query.sex,
         conditions=conditions,
-        is_carer=query.is_carer or "caring" in needs,
+        is_carer=is_carer,
+        cared_for_conditions=cared_for,
         bereaved="bereavement" in needs or suicide_loss_in(query.text),
         housebound=query.housebound or housebound_in(query.text),
         adult=query.age is None and adult_in(query.text),

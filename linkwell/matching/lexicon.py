@@ -267,6 +267,9 @@ NEEDS: tuple[Need, ...] = (
             r"(?:does|do|doing) (?:most|all|much|a lot) of the (?:looking after|caring)",
             rf"{_POSS} {_REL}'?s (?:drinking|gambling|drug use|drug taking|addiction)",
             rf"{_REL} (?:is|has been|keeps) (?:drinking|gambling|using|on drugs)",
+            rf"{_REL} who (?:drinks|gambles|uses drugs|is an alcoholic|is on drugs)",
+            rf"(?:alcoholic|addict) {_REL}",
+            r"keeps? the house going|keeping the house going|runs the house for",
         ),
         service_only=(r"carers?\b",),
         expansion="carers support caring respite",
@@ -529,7 +532,8 @@ _NUMBER = r"(?:\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven
 _YOUNG_CHILD = re.compile(
     rf"(?<![a-z0-9])(?:{_NUMBER}[- ](?:month|week)s?[- ]old|(?:new|newborn|first|her|his|their|a|the) "
     r"(?:baby|babies|toddlers?)|newborn|pregnan\w*|expecting (?:a baby|her first|their first|twins)|postnatal|"
-    r"maternity leave|(?:one|two|three|1|2|3)[- ]year[- ]old)(?![a-z0-9])"
+    r"maternity leave|(?:one|two|three|four|1|2|3|4)[- ]year[- ]old|"
+    r"(?:kids|children|son|daughter|boy|girl|little one)s? \(?(?:aged )?[1-4](?![0-9]))(?![a-z0-9])"
 )
 
 
@@ -645,6 +649,23 @@ def needs_in_listing(text: str) -> frozenset[str]:
     """Need codes a listing's own words are about."""
     low = normalise(text)
     return frozenset(code for code, pattern in _SERVICE_PATTERNS if pattern is not None and pattern.search(low))
+
+
+_CARED_FOR = re.compile(
+    rf"(?<![a-z0-9])(?:{_REL}|grandm\w+|grandad\w*|grandf\w+|nan|nana|looks? after|looking after|cares? for|"
+    r"caring for)(?![a-z0-9])"
+)
+
+
+def cared_for_conditions_in(text: str) -> frozenset[str]:
+    """Conditions a referral names only in sentences about someone else ("looks after his mum, heart failure"):
+    for a carer, those are the cared-for person's, not their own."""
+    theirs: set[str] = set()
+    own: set[str] = set()
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n+", normalise(text)):
+        found = conditions_in(sentence)
+        (theirs if _CARED_FOR.search(sentence) else own).update(found)
+    return frozenset(theirs - own)
 
 
 def conditions_in(text: str) -> frozenset[str]:

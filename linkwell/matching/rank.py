@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import reasons
-from .eligibility import ADULT_AGE, YOUNG_PEOPLE_MAX_AGE
+from .eligibility import ADULT_AGE, YOUNG_PEOPLE_MAX_AGE, Person
 from .filters import EARTH_RADIUS_KM, Reading, haversine_km, interpret
 from .index import NO_MAX_AGE, NO_MIN_AGE, SEX_CODES, MatchIndex, condition_mask, language_mask
 from .types import Match, OutcomeStats, Query, ServiceDoc, Weights, minutes
@@ -51,10 +51,9 @@ def _hard_filter(query: Query, reading: Reading, index: MatchIndex) -> _Filtered
     if person.sex is not None:
         ok &= (index.sex[:n] == 0) | (index.sex[:n] == SEX_CODES[person.sex])
     restricted = index.conditions[:n] != 0
-    admitted = (index.conditions[:n] & condition_mask(person.conditions)) != 0
+    ok &= ~restricted | _condition_admits(index, person, slice(0, n))
     if not person.is_carer:
-        ok &= ~(index.carers[:n] & ~restricted) & ~index.carers_only[:n]
-    ok &= ~restricted | admitted
+        ok &= ~(index.carers[:n] & ~restricted)
     if not person.bereaved:
         ok &= ~index.bereaved[:n]
     if not person.young_child:
@@ -115,6 +114,16 @@ def _hard_filter(query: Query, reading: Reading, index: MatchIndex) -> _Filtered
     ok &= in_person | remote
     rows = np.nonzero(ok)[0]
     return _Filtered(rows, distance[rows], in_person[rows])
+
+
+def _condition_admits(index: MatchIndex, person: Person, rows: slice | npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+    """`eligibility.condition_admits` for many services at once."""
+    own = (index.conditions[rows] & condition_mask(person.conditions)) != 0
+    if not person.is_carer:
+        return own & ~index.carers_only[rows]
+    either = condition_mask(person.conditions | person.cared_for_conditions)
+    carer_of = (index.conditions[rows] & either) != 0
+    return np.where(index.carers_only[rows], carer_of, np.where(index.carers[rows], own | carer_of, own))
 
 
 def _clauses(text: str) -> list[str]:
@@ -248,10 +257,11 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
         for need in sorted(reading.needs):
             share = 1.0 if need in stated else weights.inferred_need
             hit = index.needs.rows(need)
-            if need == "long_term_condition" and reading.person.conditions:
+            concerned = reading.person.conditions | reading.person.cared_for_conditions
+            if need == "long_term_condition" and concerned:
                 # A service about dementia does not meet the needs of someone living with COPD.
                 named = index.mentions[hit]
-                hit = hit[(named == 0) | ((named & condition_mask(reading.person.conditions)) != 0)]
+                hit = hit[(named == 0) | ((named & condition_mask(concerned)) != 0)]
             overlap[hit] += share
             total += share
         components["needs"] = overlap[rows] / total if total else overlap[rows]
@@ -262,7 +272,7 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
     # Made for someone like this person: a condition, caring or bereavement they have counts fully; a group for
     # their sex or age band only partly (being a woman does not make every women's group a fit).
     made_for = np.zeros(len(rows), dtype=np.float64)
-    specific = (index.conditions[rows] & condition_mask(person.conditions)) != 0
+    specific = (index.conditions[rows] != 0) & _condition_admits(index, person, rows)
     if person.is_carer:
         specific |= index.carers[rows]
     if person.bereaved:

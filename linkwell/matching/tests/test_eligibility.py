@@ -111,6 +111,10 @@ def test_it_admits_only_people_the_listing_is_for() -> None:
     assert admits(CARERS_AND_DEMENTIA, Person(is_carer=True, conditions=frozenset({"dementia"})))
     assert not admits(CARERS_AND_DEMENTIA, Person(is_carer=True))
     assert not admits(CARERS_AND_DEMENTIA, Person(is_carer=True, conditions=frozenset({"ms"})))
+    # The condition of the person they look after opens carers' groups for it, not groups for people with it.
+    mums_carer = Person(is_carer=True, cared_for_conditions=frozenset({"heart"}))
+    assert admits(Eligibility(conditions=frozenset({"heart"}), carers=True), mums_carer)
+    assert not admits(Eligibility(conditions=frozenset({"heart"})), mums_carer)
     carers_only = Eligibility(conditions=frozenset({"parkinsons"}), carers=True, carers_only=True)
     assert admits(carers_only, Person(is_carer=True, conditions=frozenset({"parkinsons"})))
     assert not admits(carers_only, Person(conditions=frozenset({"parkinsons"})))

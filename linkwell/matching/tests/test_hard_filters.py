@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,9 @@ NAMES = [
     ("Befriending", "Weekly calls for people who feel lonely."),
     ("Buggy walk", "A walk and a chat for new mums, babies in buggies welcome."),
     ("Klub Seniora", "Coffee and trips for Polish-speaking older people."),
+    ("Parkinson's carers' coffee", "Carers of people with Parkinson's."),
+    ("Cardiac rehab", "For people who have finished hospital cardiac rehab."),
+    ("Stop smoking", "Adults who want to stop smoking."),
 ]
 TEXTS = [
     "",
@@ -39,6 +43,8 @@ TEXTS = [
     "housebound since her fall and lives on her own",
     "four month old baby, mum tearful and knows nobody",
     "Polish lady, on her own since her husband passed",
+    "Looks after his mum who has Parkinson's and heart failure.",
+    "Heart attack in the spring. Smokes twenty a day.",
 ]
 
 
@@ -110,7 +116,7 @@ def queries(draw: st.DrawFn) -> Query:
         outcode=draw(st.sampled_from([None, "LW1 2AB", "LW2", "LS6 1AA"])),
         age=draw(st.none() | st.integers(5, 95)),
         sex=draw(st.sampled_from([None, "female", "male"])),
-        conditions=frozenset(draw(st.sets(st.sampled_from(["dementia", "copd"]), max_size=1))),
+        conditions=frozenset(draw(st.sets(st.sampled_from(["dementia", "copd", "parkinsons"]), max_size=1))),
         is_carer=draw(st.booleans()),
         free_only=draw(st.booleans()),
         step_free=draw(st.booleans()),
@@ -223,3 +229,19 @@ def test_someone_who_cannot_leave_home_is_offered_only_what_reaches_them_there()
     # "Barely goes out" is lonely, not housebound: the café stays on the list.
     lonely = Query(text="Lives on her own and barely goes out.", lat=lat, lng=lng)
     assert "cafe" in {m.service.id for m in rank(lonely, index)}
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("is_carer", [False, True])
+@pytest.mark.parametrize("conditions", [frozenset(), frozenset({"dementia"}), frozenset({"parkinsons"})])
+def test_the_vectorised_rules_agree_with_the_one_at_a_time_rules_for_every_listing(
+    text: str, is_carer: bool, conditions: frozenset[str]
+) -> None:
+    # Every listing of NAMES against every referral text, carer or not, with or without a known condition: the
+    # combinations the random test above may not happen to draw.
+    docs = [ServiceDoc(id=f"s{i}", name=name, description=description) for i, (name, description) in enumerate(NAMES)]
+    index = MatchIndex.build(docs, encoder=HashingEncoder())
+    query = Query(text=text, is_carer=is_carer, conditions=conditions)
+    reading = interpret(query)
+    matched = {m.service.id for m in rank(query, index, limit=len(docs))}
+    assert matched == {d.id for d in docs if not exclusions(d, query, reading)}

@@ -6,6 +6,7 @@ import pytest
 
 from linkwell.matching.lexicon import (
     adult_in,
+    cared_for_conditions_in,
     conditions_in,
     housebound_in,
     interests_in,
@@ -153,3 +154,17 @@ def test_it_hears_a_loss_to_suicide() -> None:
     assert suicide_loss_in("Lost her brother to suicide in May.")
     assert not suicide_loss_in("Husband died in the spring.")
     assert not suicide_loss_in("Has had suicidal thoughts.")
+
+
+def test_a_carers_referral_names_the_cared_for_persons_conditions_apart() -> None:
+    text = "Looks after his mum (86, heart failure, very frail) who lives with him."
+    assert cared_for_conditions_in(text) == {"heart"}
+    # Her own condition, said in a sentence of its own, stays hers.
+    assert cared_for_conditions_in("Cares for her husband who has Alzheimer's. She has COPD herself.") == {"dementia"}
+    assert cared_for_conditions_in("COPD, puffed out on the stairs. Wife worries.") == set()
+
+
+def test_young_children_are_heard_in_ages_given_in_passing() -> None:
+    assert young_child_in("Has the kids (4 and 7) at weekends.")
+    assert young_child_in("Her 4-year-old starts nursery soon.")
+    assert not young_child_in("Kids aged 9 and 12.")
