@@ -316,6 +316,9 @@ NEEDS: tuple[Need, ...] = (
             r"(?:little|not much|poor|limited|basic) english",
             r"english (?:isn'?t|is not|not) (?:great|good|very good|fluent)",
             r"english is (?:basic|poor|limited|weak|not great)",
+            r"(?:struggles?|struggling|trouble|difficulty|problems?) with "
+            r"(?:reading|writing|spelling|forms|maths|numbers)",
+            r"can'?t (?:read|write)(?: or (?:read|write))?(?: very)? well",
             r"(?:speaks?|has) (?:little|no|hardly any|very little) english",
         ),
         expansion="learning courses classes skills",
@@ -379,7 +382,11 @@ INTERESTS: tuple[tuple[str, str], ...] = (
     (r"fishing|angling|angler|with a rod", "fishing angling by the water"),
     (r"kick-?abouts?|football|footie|five-a-side", "football"),
     (r"sing(?:s|ing)?|sang|choirs?|music|musical|bands?|guitar|piano|instruments?", "music singing choir"),
-    (r"books?|reading|reader|read(?:s)? a lot|librar\w*|poetry|poems?", "reading books library"),
+    (
+        r"(?<!struggles with )(?<!struggle with )(?<!trouble with )(?<!difficulty with )(?<!problems with )"
+        r"(?<!can't do )(?:books?|reading|reader|read(?:s)? a lot|librar\w*|poetry|poems?)",
+        "reading books library",
+    ),
     (r"local history|history|heritage|family tree", "local history heritage"),
     (r"garden\w*|allotments?|growing (?:veg\w*|things)|plants", "gardening growing outdoors"),
     (r"outdoors|outside|fresh air|countryside|nature|wildlife|birds?", "outdoors nature conservation walks"),

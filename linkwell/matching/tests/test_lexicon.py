@@ -63,6 +63,9 @@ def test_it_hears_what_someone_enjoys(text: str, words: str) -> None:
 
 
 def test_interests_are_not_read_into_unrelated_words() -> None:
+    # Struggling with reading is a need (learning), not a love of books.
+    assert interests_in("Admits he struggles with reading and forms.") == []
+    assert "learning" in needs_in_referral("Admits he struggles with reading and forms.")
     assert interests_in("Letters from the bailiffs piling up on the mat.") == []
     assert "football" not in " ".join(interests_in("Bullied at school, confidence gone."))
 
