@@ -16,7 +16,10 @@ baseline (paired bootstrap), for each set of cases, then for all of them togethe
 - bench/matching_heldout.json: written blind to the ranker, held out for one revision, then (in the second
   revision of ADR 11) used for development too — no longer held out;
 - bench/matching_heldout2.json: written blind afterwards (by an assessor who saw only the directory), labels
-  completed by pooling with a second blind assessor, run once with the ranker frozen; the honest figure.
+  completed by pooling with a second blind assessor, run once with the ranker frozen, then read and used for
+  development too;
+- bench/matching_heldout3.json: written and pooled the same way, run once with the final ranker, and not used to
+  change anything since: the honest figure.
 
     .venv/bin/python bench/matching.py [--cases FILE ...] [--details]
 """
@@ -186,6 +189,7 @@ def main() -> None:
             str(ROOT / "bench" / "matching_cases.json"),
             str(ROOT / "bench" / "matching_heldout.json"),
             str(ROOT / "bench" / "matching_heldout2.json"),
+            str(ROOT / "bench" / "matching_heldout3.json"),
         ],
     )
     parser.add_argument("--details", action="store_true", help="Print each case's top five")
