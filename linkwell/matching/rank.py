@@ -250,6 +250,7 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
     components["semantic"] = _semantic(index, reading, rows, weights)
     components["lexical"] = _scale_by_best(index.bm25.scores(reading.terms, n)[rows].astype(np.float64))
 
+    concerned = reading.person.conditions | reading.person.cared_for_conditions
     if reading.needs:
         overlap = np.zeros(n, dtype=np.float64)
         stated = frozenset(query.needs)
@@ -257,7 +258,6 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
         for need in sorted(reading.needs):
             share = 1.0 if need in stated else weights.inferred_need
             hit = index.needs.rows(need)
-            concerned = reading.person.conditions | reading.person.cared_for_conditions
             if need == "long_term_condition" and concerned:
                 # A service about dementia does not meet the needs of someone living with COPD.
                 named = index.mentions[hit]
@@ -362,6 +362,8 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
         in_person = bool(found.in_person[position])
         distance = float(found.distance[position]) if math.isfinite(found.distance[position]) else None
         shared = sorted(reading.needs & facts.needs)
+        if concerned and facts.mentions and not facts.mentions & concerned and "long_term_condition" in shared:
+            shared.remove("long_term_condition")  # as in the needs component: about another condition
         matches.append(
             Match(
                 service=doc,

@@ -269,8 +269,11 @@ def test_a_service_about_another_condition_does_not_meet_a_long_term_condition_n
     query = Query(
         text="COPD, puffed out on the stairs.", needs=frozenset({"long_term_condition"}), lat=HOME[0], lng=HOME[1]
     )
-    needs = {m.service.id: m.components["needs"] for m in rank(query, index)}
-    assert needs == {"living-well": 1.0, "memory": 0.0}
+    matches = {m.service.id: m for m in rank(query, index)}
+    assert {k: m.components["needs"] for k, m in matches.items()} == {"living-well": 1.0, "memory": 0.0}
+    # And the reasons do not claim it either.
+    assert not any("long-term condition" in reason for reason in matches["memory"].reasons)
+    assert any("long-term condition" in reason for reason in matches["living-well"].reasons)
     # Someone living with dementia is met by both.
     dementia = dataclasses.replace(query, text="Recently diagnosed with dementia.")
     assert {m.components["needs"] for m in rank(dementia, index)} == {1.0}
