@@ -19,6 +19,15 @@ _REL = (
 _POSS = r"(?:his|her|their|my|our|your)"
 
 
+def _whole_words(pattern: str) -> re.Pattern[str]:
+    """A pattern matched only as whole words (not inside a longer word or number)."""
+    return re.compile(r"(?<![a-z0-9])(?:" + pattern + r")(?![a-z0-9])")
+
+
+def _phrases(pairs: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str]]:
+    return [(_whole_words(pattern), words) for pattern, words in pairs]
+
+
 @dataclass(frozen=True, slots=True)
 class Need:
     code: str
@@ -405,9 +414,7 @@ INTERESTS: tuple[tuple[str, str], ...] = (
         "volunteering giving back",
     ),
 )
-_INTEREST_PATTERNS = [
-    (re.compile(r"(?<![a-z0-9])(?:" + pattern + r")(?![a-z0-9])"), words) for pattern, words in INTERESTS
-]
+_INTEREST_PATTERNS = _phrases(INTERESTS)
 
 
 def interests_in(text: str) -> list[str]:
@@ -484,12 +491,8 @@ CARER_SITUATIONS: tuple[tuple[str, str], ...] = (
         "a break from caring: carer's assessment, respite, support for carers",
     ),
 )
-_SITUATION_PATTERNS = [
-    (re.compile(r"(?<![a-z0-9])(?:" + pattern + r")(?![a-z0-9])"), words) for pattern, words in SITUATIONS
-]
-_CARER_SITUATION_PATTERNS = [
-    (re.compile(r"(?<![a-z0-9])(?:" + pattern + r")(?![a-z0-9])"), words) for pattern, words in CARER_SITUATIONS
-]
+_SITUATION_PATTERNS = _phrases(SITUATIONS)
+_CARER_SITUATION_PATTERNS = _phrases(CARER_SITUATIONS)
 
 
 def situations_in(text: str, *, carer: bool = False) -> list[str]:
@@ -574,7 +577,7 @@ _SPOKEN: tuple[tuple[str, str], ...] = (
     (r"hindi", "hindi"),
     (r"welsh|wales", "welsh"),
 )
-_SPOKEN_PATTERNS = [(re.compile(rf"(?<![a-z0-9])(?:{p})(?![a-z0-9])"), code) for p, code in _SPOKEN]
+_SPOKEN_PATTERNS = _phrases(_SPOKEN)
 
 
 def languages_in(text: str) -> frozenset[str]:
@@ -634,7 +637,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     if not patterns:
         return None
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(patterns) + r")(?![a-z0-9])")
+    return _whole_words("|".join(patterns))
 
 
 _QUERY_PATTERNS = [(n.code, _compile(n.both + n.query_only)) for n in NEEDS]

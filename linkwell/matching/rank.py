@@ -51,7 +51,7 @@ def _hard_filter(query: Query, reading: Reading, index: MatchIndex) -> _Filtered
     if person.sex is not None:
         ok &= (index.sex[:n] == 0) | (index.sex[:n] == SEX_CODES[person.sex])
     restricted = index.conditions[:n] != 0
-    ok &= ~restricted | _condition_admits(index, person, slice(0, n))
+    ok &= ~restricted | _condition_admits(index, person, n)
     if not person.is_carer:
         ok &= ~(index.carers[:n] & ~restricted)
     if not person.bereaved:
@@ -116,14 +116,14 @@ def _hard_filter(query: Query, reading: Reading, index: MatchIndex) -> _Filtered
     return _Filtered(rows, distance[rows], in_person[rows])
 
 
-def _condition_admits(index: MatchIndex, person: Person, rows: slice | npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
-    """`eligibility.condition_admits` for many services at once."""
-    own = (index.conditions[rows] & condition_mask(person.conditions)) != 0
+def _condition_admits(index: MatchIndex, person: Person, n: int) -> npt.NDArray[np.bool_]:
+    """`eligibility.condition_admits` for every service at once."""
+    conditions = index.conditions[:n]
+    own = (conditions & condition_mask(person.conditions)) != 0
     if not person.is_carer:
-        return own & ~index.carers_only[rows]
-    either = condition_mask(person.conditions | person.cared_for_conditions)
-    carer_of = (index.conditions[rows] & either) != 0
-    return np.where(index.carers_only[rows], carer_of, np.where(index.carers[rows], own | carer_of, own))
+        return own & ~index.carers_only[:n]
+    carer_of = (conditions & condition_mask(person.conditions | person.cared_for_conditions)) != 0
+    return np.where(index.carers_only[:n], carer_of, np.where(index.carers[:n], own | carer_of, own))
 
 
 def _clauses(text: str) -> list[str]:
@@ -272,7 +272,8 @@ def rank(query: Query, index: MatchIndex, weights: Weights | None = None, limit:
     # Made for someone like this person: a condition, caring or bereavement they have counts fully; a group for
     # their sex or age band only partly (being a woman does not make every women's group a fit).
     made_for = np.zeros(len(rows), dtype=np.float64)
-    specific = (index.conditions[rows] != 0) & _condition_admits(index, person, rows)
+    # Every condition-restricted service still here passed `_condition_admits` in the hard filter.
+    specific = index.conditions[rows] != 0
     if person.is_carer:
         specific |= index.carers[rows]
     if person.bereaved:
