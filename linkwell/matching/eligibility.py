@@ -179,13 +179,12 @@ class Eligibility:
         elif self.max_age is not None:
             parts.append(f"for under {self.max_age + 1}s")
         if self.conditions:
+            names = " or ".join(condition_label(c) for c in sorted(self.conditions))
             if self.conditions == {"smoking"}:
                 parts.append("for people who want to stop smoking")
             elif self.carers_only:
-                names = " or ".join(condition_label(c) for c in sorted(self.conditions))
                 parts.append(f"for carers of people living with {names}")
             else:
-                names = " or ".join(condition_label(c) for c in sorted(self.conditions))
                 parts.append(f"for people living with {names}" + (" and their carers" if self.carers else ""))
         elif self.carers:
             parts.append("for carers")
@@ -272,8 +271,9 @@ def extract(text: str, *, ages_given: bool = False) -> Eligibility:
         conditions |= _condition_codes(found.group("c1") or found.group("c2"))
 
     carers_mentioned = bool(_CARERS.search(low))
-    carers_only = bool(conditions) and bool(_CARERS_OF.search(low)) and not _FAMILY_TOO.search(low)
-    carers = carers_mentioned or carers_only or (bool(conditions) and bool(_FAMILY_TOO.search(low)))
+    family_too = bool(conditions) and bool(_FAMILY_TOO.search(low))
+    carers_only = bool(conditions) and bool(_CARERS_OF.search(low)) and not family_too
+    carers = carers_mentioned or carers_only or family_too
     bereaved = bool(_BEREAVED.search(low))
     return Eligibility(
         sex=sex,
